@@ -48,7 +48,7 @@ typedef unsigned int gfp_t;
 	X(__GFP_SKIP_KASAN, 29)
 
 enum {
-#define GFP_ENUM(name, bit) ___##name##_BIT = (bit),
+#define GFP_ENUM(name, bit) __##name##_BIT = (bit),
 	GFP_BITS(GFP_ENUM)
 #undef GFP_ENUM
 	__GFP_BITS_SHIFT = 30,

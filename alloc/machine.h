@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * machine.h - describe a machine (nodes, memory ranges, CPUs, policy), build the model of
+ * it, and bind threads to its CPUs.
+ *
+ * A description comes from the built-in default (one node, 16 GiB laid out as on a typical
+ * x86-64 server), from flags / a config file of the same keys, or from a captured
+ * /proc/zoneinfo. machine_create() turns it into zones, mem_map, free lists, watermarks
+ * and per-CPU pagesets.
+ */
+#ifndef ALLOC_MACHINE_H
+#define ALLOC_MACHINE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "alloc/mmzone.h"
+#include "alloc/vmstat.h"
+
+#define MACHINE_MAX_RANGES      64
+
+struct mem_range {
+	unsigned long start_pfn, end_pfn;       /* [start, end) of RAM */
+	int nid;
+};
+
+enum pcp_policy_id { PCP_POLICY_LINUX_4_12, PCP_POLICY_LINUX_6_X, NR_PCP_POLICIES };
+enum pcp_scheme_id { PCP_SCHEME_OWNER, PCP_SCHEME_TRYLOCK, NR_PCP_SCHEMES };
+
+struct machine_desc {
+	int nr_nodes;
+	int nr_cpus;
+	int cpu_to_node[NR_CPUS];
+	int node_distance[MAX_NUMNODES][MAX_NUMNODES];   /* 10 local, 20 remote by default */
+	int nr_ranges;
+	struct mem_range ranges[MACHINE_MAX_RANGES];
+	unsigned long movablecore_pages;        /* ZONE_MOVABLE size per node (top of node) */
+	unsigned long reserved_pages[MAX_NUMNODES][MAX_NR_ZONES]; /* memblock reserved per zone; ~0UL: default */
+
+	/* sysctls */
+	int min_free_kbytes;                    /* 0: computed from lowmem (init_per_zone_wmark_min) */
+	int watermark_scale_factor;             /* default 10 */
+	int lowmem_reserve_ratio[MAX_NR_ZONES]; /* default 256, 256, 32, 0 */
+	int percpu_pagelist_fraction;           /* 4.12 sysctl; 0 = off */
+	int percpu_pagelist_high_fraction;      /* 6.x sysctl; 0 = off */
+
+	enum pcp_policy_id policy;
+	enum pcp_scheme_id scheme;
+	bool backed;                            /* mmap an arena so page_address() works */
+
+	/* From --zoneinfo: values to impose after the formulas ran (0: keep computed). */
+	bool imported;
+	unsigned long imp_watermark[MAX_NUMNODES][MAX_NR_ZONES][NR_WMARK];
+	unsigned long imp_managed[MAX_NUMNODES][MAX_NR_ZONES];
+	long imp_protection[MAX_NUMNODES][MAX_NR_ZONES][MAX_NR_ZONES];
+	int imp_batch[MAX_NUMNODES][MAX_NR_ZONES];
+	int imp_high[MAX_NUMNODES][MAX_NR_ZONES];
+	int imp_high_min[MAX_NUMNODES][MAX_NR_ZONES];
+	int imp_high_max[MAX_NUMNODES][MAX_NR_ZONES];
+	char name[64];                          /* for results: "default-16g", a config's name */
+};
+
+/* Per-CPU state other than the pagesets. One cache line group per CPU, owner-written. */
+struct cpu_state {
+	_Atomic uintptr_t owner;                /* token of the thread bound to it; 0: none */
+	int cpu;
+	int node;
+	unsigned long vm_events[NR_VM_EVENT_ITEMS];
+} __cacheline_aligned;
+
+struct machine {
+	struct machine_desc desc;
+	int nr_nodes, nr_cpus;
+	pg_data_t *node_data[MAX_NUMNODES];
+	struct page *mem_map;                   /* [max_pfn] */
+	unsigned long max_pfn;
+	size_t mem_map_bytes;
+	struct pageblock *pageblocks;           /* [max_pfn >> pageblock_order] */
+	char *arena;                            /* backed mode: max_pfn << PAGE_SHIFT bytes */
+	struct cpu_state *cpus;                 /* [nr_cpus] */
+	const struct pcp_policy *pcp_policy;
+	int min_free_kbytes;                    /* in force */
+	int user_min_free_kbytes;
+	_Atomic long nr_bad_pages;
+	FILE *report;                           /* bad_page() and warnings; stderr by default */
+	struct slowpath_state *slow;            /* alloc/slowpath.c */
+	_Atomic unsigned long zonelist_generation;
+};
+
+/* Descriptions. Each returns 0, or -1 with a message naming what was wrong in err. */
+void machine_desc_default(struct machine_desc *d);
+int machine_desc_simple(struct machine_desc *d, int nr_nodes, unsigned long bytes_per_node, int nr_cpus,
+			char *err, size_t errlen);
+int machine_desc_set(struct machine_desc *d, const char *key, const char *value, char *err, size_t errlen);
+int machine_desc_load_config(struct machine_desc *d, const char *path, char *err, size_t errlen);
+int machine_desc_load_zoneinfo(struct machine_desc *d, const char *path, char *err, size_t errlen);
+/* Consume machine options (--mem 64G, --policy linux-6.x, --config F, --zoneinfo F, ...)
+ * from argv in place; other arguments are left. Returns 0 or -1 with err set. */
+int machine_desc_parse_args(struct machine_desc *d, int *argc, char **argv, char *err, size_t errlen);
+extern const char machine_options_help[];
+
+struct machine *machine_create(const struct machine_desc *d, char *err, size_t errlen);
+void machine_destroy(struct machine *m);
+/* Recompute watermarks, lowmem_reserve, stat thresholds and pcp high/batch (sysctl writes). */
+void setup_per_zone_wmarks(struct machine *m);
+void init_per_zone_wmark_min(struct machine *m);
+void setup_per_zone_lowmem_reserve(struct machine *m);
+int sysctl_set(struct machine *m, const char *name, long value, char *err, size_t errlen);
+
+/* Threads and CPUs. A thread allocates as the CPU it is bound to. */
+int cpu_bind(struct machine *m, int cpu);      /* 0, or -1: no such CPU / owned by another thread */
+void cpu_unbind(void);
+/* vCPU mode: one host thread that holds several CPUs switches among them without CAS. */
+int cpu_bind_many(struct machine *m, const int *cpus, int n);
+void cpu_switch(int cpu);                       /* must be one the thread holds */
+
+struct cpu_binding {
+	struct machine *m;
+	struct cpu_state *cs;
+	int cpu;
+};
+extern __thread struct cpu_binding current_binding;
+static inline int smp_processor_id(void) { return current_binding.cpu; }
+static inline struct machine *current_machine(void) { return current_binding.m; }
+
+static inline struct zone *zone_of_id(struct machine *m, unsigned id)
+{
+	id -= 1;
+	return &m->node_data[id / MAX_NR_ZONES]->node_zones[id % MAX_NR_ZONES];
+}
+static inline struct zone *pfn_zone(struct machine *m, unsigned long pfn)
+{
+	if (pfn >= m->max_pfn)
+		return NULL;
+	unsigned id = m->pageblocks[pfn >> pageblock_order].zone_id;
+	if (!id)
+		return NULL;
+	struct zone *z = zone_of_id(m, id);
+	return zone_spans_pfn(z, pfn) ? z : NULL;
+}
+static inline unsigned long __page_to_pfn(struct machine *m, const struct page *p) { return (unsigned long)(p - m->mem_map); }
+static inline struct page *__pfn_to_page(struct machine *m, unsigned long pfn) { return m->mem_map + pfn; }
+static inline unsigned long page_to_pfn(const struct page *p) { return __page_to_pfn(current_machine(), p); }
+static inline struct page *pfn_to_page(unsigned long pfn) { return __pfn_to_page(current_machine(), pfn); }
+static inline struct zone *page_zone(struct machine *m, const struct page *p) { return pfn_zone(m, __page_to_pfn(m, p)); }
+static inline int page_to_nid(struct machine *m, const struct page *p) { return page_zone(m, p)->node; }
+static inline int numa_node_id(void) { return current_binding.cs ? current_binding.cs->node : 0; }
+
+/* Backed mode: the frame's memory; NULL in metadata-only mode. */
+static inline void *__page_address(struct machine *m, const struct page *p)
+{
+	return m->arena ? m->arena + (__page_to_pfn(m, p) << PAGE_SHIFT) : NULL;
+}
+static inline void *page_address(const struct page *p) { return __page_address(current_machine(), p); }
+
+static inline int get_pageblock_migratetype_pfn(struct machine *m, unsigned long pfn)
+{
+	return m->pageblocks[pfn >> pageblock_order].migratetype;
+}
+
+#endif /* ALLOC_MACHINE_H */

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * page_alloc.c - the allocation entry point and the fast path beneath it
+ * (__alloc_pages_nodemask, get_page_from_freelist, rmqueue), the free path, watermarks,
+ * and bad_page(). Linux 4.12's mm/page_alloc.c, remade for userspace.
+ */
+#define _LGPL_SOURCE
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <urcu/urcu-memb.h>
+
+#include "alloc/internal.h"
+#include "alloc/page_alloc.h"
+#include "alloc/vmstat.h"
+#include "pcp/pcp.h"
+
+const char *const migratetype_names[MIGRATE_TYPES] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
+};
+const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable" };
+
+/*
+ * bad_page: report a page in a state it must not be in, as the kernel does, with the pfn
+ * and what was expected and found. The caller leaves the page alone or takes it out of
+ * circulation; the allocator goes on.
+ */
+void bad_page(struct machine *m, unsigned long pfn, const char *reason, const char *expected, const char *found)
+{
+	FILE *f = m && m->report ? m->report : stderr;
+
+	fprintf(f, "BUG: Bad page state: pfn:%#lx: %s (expected %s, found %s)\n", pfn, reason, expected, found);
+	fflush(f);
+	if (m)
+		atomic_fetch_add_explicit(&m->nr_bad_pages, 1, memory_order_relaxed);
+	if (current_binding.cs)
+		count_vm_event(BAD_PAGE);
+}
+
+static void page_state_str(const struct page *p, char *buf, size_t n)
+{
+	snprintf(buf, n, "flags %#x%s%s%s%s order %u", p->flags, p->flags & PG_buddy ? " (buddy)" : "",
+		 p->flags & PG_pcp ? " (on a pcp list)" : "", p->flags & PG_head ? " (allocated)" : "",
+		 p->flags & PG_hwpoison ? " (poisoned)" : "", p->order);
+}
+
+static void warn(struct machine *m, const char *what)
+{
+	FILE *f = m && m->report ? m->report : stderr;
+	fprintf(f, "WARNING: %s\n", what);
+	fflush(f);
+}
+
+/*
+ * gfp_zone: the highest zone the flags allow. 4.12 encodes this as GFP_ZONE_TABLE; the
+ * combinations it marks GFP_ZONE_BAD (two zone modifiers at once) return -1 here.
+ */
+int gfp_zone(gfp_t flags)
+{
+	gfp_t z = flags & (__GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32);
+
+	if (z & (z - 1))
+		return -1;
+	if (z == __GFP_DMA)
+		return ZONE_DMA;
+	if (z == __GFP_DMA32)
+		return ZONE_DMA32;
+	if (z == __GFP_HIGHMEM && (flags & __GFP_MOVABLE))
+		return ZONE_MOVABLE;
+	return ZONE_NORMAL;     /* no highmem on 64-bit: __GFP_HIGHMEM alone is Normal */
+}
+
+int gfpflags_to_migratetype(gfp_t gfp_flags)
+{
+	if ((gfp_flags & GFP_MOVABLE_MASK) == GFP_MOVABLE_MASK)
+		return -1;      /* both bits: the kernel's VM_BUG_ON */
+	return (int)((gfp_flags & GFP_MOVABLE_MASK) >> GFP_MOVABLE_SHIFT);
+}
+
+/*
+ * __zone_watermark_ok: free pages (minus what the request itself takes) must stay above
+ * the mark plus the reserve kept for lower classzones. ALLOC_HIGH halves the mark,
+ * ALLOC_HARDER takes a further quarter off and may use the highatomic reserve. For
+ * order > 0 a free block of at least that order must exist on a usable list.
+ */
+bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int classzone_idx,
+			 unsigned int alloc_flags, long free_pages)
+{
+	long min = (long)mark;
+	const bool alloc_harder = alloc_flags & ALLOC_HARDER;
+
+	free_pages -= (1L << order) - 1;
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	if (likely(!alloc_harder))
+		free_pages -= READ_ONCE(z->nr_reserved_highatomic);
+	else
+		min -= min / 4;
+	if (!(alloc_flags & ALLOC_CMA))
+		free_pages -= zone_page_state(z, NR_FREE_CMA_PAGES);
+	if (free_pages <= min + z->lowmem_reserve[classzone_idx])
+		return false;
+	if (!order)
+		return true;
+	for (unsigned int o = order; o < MAX_ORDER; o++) {
+		struct free_area *area = &z->free_area[o];
+		if (!READ_ONCE(area->nr_free))
+			continue;
+		if (alloc_harder)
+			return true;
+		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
+			if (!plist_empty(&area->free_list[mt]))
+				return true;
+		if ((alloc_flags & ALLOC_CMA) && !plist_empty(&area->free_list[MIGRATE_CMA]))
+			return true;
+	}
+	return false;
+}
+
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int classzone_idx, unsigned int alloc_flags)
+{
+	return __zone_watermark_ok(z, order, mark, classzone_idx, alloc_flags, zone_page_state(z, NR_FREE_PAGES));
+}
+
+/* The order-0 shortcut: one counter read and a compare when comfortably above the mark. */
+static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned long mark, int classzone_idx,
+				       unsigned int alloc_flags)
+{
+	long free_pages = zone_page_state(z, NR_FREE_PAGES);
+
+	if (!order && free_pages > (long)mark + z->lowmem_reserve[classzone_idx])
+		return true;
+	return __zone_watermark_ok(z, order, mark, classzone_idx, alloc_flags, free_pages);
+}
+
+unsigned int gfp_to_alloc_flags(gfp_t gfp_mask)
+{
+	unsigned int alloc_flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
+
+	if (gfp_mask & __GFP_HIGH)
+		alloc_flags |= ALLOC_HIGH;
+	if ((gfp_mask & __GFP_ATOMIC) && !(gfp_mask & __GFP_NOMEMALLOC)) {
+		alloc_flags |= ALLOC_HARDER;
+		alloc_flags &= ~ALLOC_CPUSET;
+	}
+	return alloc_flags;
+}
+
+void prep_new_page(struct machine *m, struct page *page, unsigned int order, gfp_t gfp_flags)
+{
+	page->flags = PG_head;
+	page->order = (uint8_t)order;
+	page->private = 0;
+	if ((gfp_flags & __GFP_ZERO) && m->arena)
+		memset(__page_address(m, page), 0, PAGE_SIZE << order);
+}
+
+/*
+ * rmqueue: small orders come from this CPU's lists; the rest, and whatever the lists
+ * cannot serve, from the buddy under zone->lock.
+ */
+static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsigned int order, gfp_t gfp_flags,
+			    unsigned int alloc_flags, int migratetype)
+{
+	struct machine *m = zone->zone_pgdat->machine;
+	struct page *page;
+
+	if (likely(pcp_allowed_order(m, order))) {
+		bool bypassed = false;
+		page = rmqueue_pcplist(preferred_zone, zone, order, gfp_flags, migratetype, alloc_flags, &bypassed);
+		if (likely(page) || !bypassed)
+			return page;
+	}
+	zone_lock(zone);
+	page = NULL;
+	if (alloc_flags & ALLOC_HARDER)
+		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+	if (!page)
+		page = __rmqueue(zone, order, migratetype);
+	zone_unlock(zone);
+	if (!page)
+		return NULL;
+	__mod_zone_freepage_state(zone, -(1L << order), page->mt);
+	count_vm_events(PGALLOC_ZONE_LOCKED, 1L << order);
+	count_vm_events(PGALLOC_DMA + zone->idx, 1L << order);
+	zone_statistics(preferred_zone, zone);
+	return page;
+}
+
+/* Walk the zonelist; take from the first zone whose watermark allows it. */
+struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int alloc_flags, const struct alloc_context *ac)
+{
+	for (struct zoneref *z = ac->preferred_zoneref; z->zone; z++) {
+		struct zone *zone = z->zone;
+		if (z->zone_idx > (int)ac->high_zoneidx)
+			continue;
+		if (ac->nodemask && !node_isset(zone->node, ac->nodemask))
+			continue;
+		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
+			unsigned long mark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK];
+			if (!zone_watermark_fast(zone, order, mark, ac_classzone_idx(ac), alloc_flags))
+				continue;       /* node_reclaim_mode is 0 */
+		}
+		struct page *page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp_mask, alloc_flags, ac->migratetype);
+		if (page) {
+			prep_new_page(ac->m, page, order, gfp_mask);
+			if (unlikely(order && (alloc_flags & ALLOC_HARDER)))
+				reserve_highatomic_pageblock(page, zone, order);
+			return page;
+		}
+	}
+	return NULL;
+}
+
+static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
+				       nodemask_t *nodemask, struct alloc_context *ac)
+{
+	int high = gfp_zone(gfp_mask);
+	int mt = gfpflags_to_migratetype(gfp_mask);
+
+	if (unlikely(high < 0 || mt < 0)) {
+		char buf[256], fl[160];
+		gfp_format(gfp_mask, fl, sizeof(fl));
+		snprintf(buf, sizeof(buf), "__alloc_pages_nodemask: impossible gfp combination %s", fl);
+		warn(ac->m, buf);
+		return false;
+	}
+	ac->high_zoneidx = (enum zone_type)high;
+	ac->zonelist = zonelist;
+	ac->nodemask = nodemask;
+	ac->migratetype = mt;
+	return true;
+}
+
+/* finalise_ac: the first zone of the zonelist this request may use. */
+static inline void finalise_ac(struct alloc_context *ac)
+{
+	struct zoneref *z = ac->zonelist->_zonerefs;
+
+	while (z->zone && (z->zone_idx > (int)ac->high_zoneidx ||
+			   (ac->nodemask && !node_isset(z->zone->node, ac->nodemask))))
+		z++;
+	ac->preferred_zoneref = z;
+}
+
+struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
+				    nodemask_t *nodemask)
+{
+	struct alloc_context ac = { .m = current_machine() };
+	struct page *page;
+
+	if (unlikely(!ac.m)) {
+		warn(NULL, "__alloc_pages_nodemask: this thread is not bound to a CPU (call cpu_bind first)");
+		return NULL;
+	}
+	if (unlikely(order >= MAX_ORDER)) {
+		char buf[96];
+		snprintf(buf, sizeof(buf), "__alloc_pages_nodemask: order %u >= MAX_ORDER (%d)", order, MAX_ORDER);
+		if (!(gfp_mask & __GFP_NOWARN))
+			warn(ac.m, buf);
+		return NULL;
+	}
+	if (unlikely((gfp_mask & __GFP_NOFAIL) && order > 1))
+		warn(ac.m, "__alloc_pages_nodemask: __GFP_NOFAIL with order > 1");
+	if (unlikely(!prepare_alloc_pages(gfp_mask, order, zonelist, nodemask, &ac)))
+		return NULL;
+	finalise_ac(&ac);
+	if (unlikely(!ac.preferred_zoneref->zone))
+		goto slow;      /* no usable zone: the slow path decides (it fails) */
+
+	/* First attempt: the low watermark. */
+	page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_LOW, &ac);
+	if (likely(page))
+		return page;
+slow:
+	count_vm_event(PGALLOC_SLOWPATH);
+	page = __alloc_pages_slowpath(gfp_mask, order, &ac);
+	if (!page)
+		count_vm_event(PGALLOC_FAIL);
+	return page;
+}
+
+struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
+{
+	struct machine *m = current_machine();
+	struct page *page;
+
+	if (unlikely(!m)) {
+		warn(NULL, "alloc_pages: this thread is not bound to a CPU (call cpu_bind first)");
+		return NULL;
+	}
+	if (nid < 0)
+		nid = numa_node_id();
+	if (unlikely(nid >= m->nr_nodes || !m->node_data[nid] || !m->node_data[nid]->online)) {
+		char buf[96];
+		snprintf(buf, sizeof(buf), "alloc_pages_node: node %d is not online", nid);
+		warn(m, buf);
+		return NULL;
+	}
+	urcu_memb_read_lock();
+	page = __alloc_pages_nodemask(gfp_mask, order, node_zonelist(m, nid, gfp_mask), NULL);
+	urcu_memb_read_unlock();
+	return page;
+}
+
+struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+{
+	return alloc_pages_node(-1, gfp_mask, order);
+}
+
+/*
+ * free_pages_prepare: the block must be the head of an allocated block of this order.
+ * A double free, a free of a tail or of a never-allocated frame is reported and ignored;
+ * a free with the wrong order is reported and the block is taken out of circulation
+ * (we can no longer trust either order), so the lists stay consistent.
+ */
+bool free_pages_prepare(struct machine *m, struct page *page, unsigned int order)
+{
+	unsigned long pfn = __page_to_pfn(m, page);
+	char found[96], expected[64];
+
+	if (unlikely(!(page->flags & PG_head))) {
+		page_state_str(page, found, sizeof(found));
+		const char *reason = (page->flags & (PG_buddy | PG_pcp)) ? "double free: page is already free"
+				     : (page->flags & PG_hwpoison)          ? "free of a page taken out of circulation"
+									    : "free of a page that is not an allocated block head";
+		snprintf(expected, sizeof(expected), "an allocated block of order %u", order);
+		bad_page(m, pfn, reason, expected, found);
+		return false;
+	}
+	if (unlikely(page->order != order)) {
+		snprintf(expected, sizeof(expected), "order %u (as allocated)", page->order);
+		snprintf(found, sizeof(found), "order %u", order);
+		bad_page(m, pfn, "free with the wrong order; block taken out of circulation", expected, found);
+		page->flags = PG_hwpoison;
+		return false;
+	}
+	page->flags = 0;
+	return true;
+}
+
+static void __free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	struct zone *zone = pfn_zone(m, pfn);
+
+	if (unlikely(!zone)) {
+		bad_page(m, pfn, "free of a pfn outside every zone", "a pfn in a populated zone", "none");
+		return;
+	}
+	if (unlikely(order >= MAX_ORDER)) {
+		char found[32];
+		snprintf(found, sizeof(found), "order %u", order);
+		bad_page(m, pfn, "free with an impossible order", "order < MAX_ORDER", found);
+		return;
+	}
+	struct page *page = __pfn_to_page(m, pfn);
+	if (unlikely(!free_pages_prepare(m, page, order)))
+		return;
+	count_vm_events(PGFREE, 1L << order);
+	int migratetype = get_pageblock_migratetype_pfn(m, pfn);
+	if (likely(pcp_allowed_order(m, order)) && free_unref_page(zone, page, pfn, order, migratetype, 0))
+		return;
+	free_one_page(zone, page, pfn, order, migratetype);
+}
+
+void __free_pages(struct page *page, unsigned int order)
+{
+	struct machine *m = current_machine();
+
+	if (unlikely(!m)) {
+		warn(NULL, "__free_pages: this thread is not bound to a CPU (call cpu_bind first)");
+		return;
+	}
+	if (unlikely(page < m->mem_map || page >= m->mem_map + m->max_pfn)) {
+		bad_page(m, (unsigned long)(page - m->mem_map), "free of a page outside mem_map", "a page of this machine",
+			 "a foreign pointer");
+		return;
+	}
+	__free_pages_pfn(m, __page_to_pfn(m, page), order);
+}
+
+void free_pages_pfn(unsigned long pfn, unsigned int order)
+{
+	struct machine *m = current_machine();
+
+	if (unlikely(!m)) {
+		warn(NULL, "free_pages_pfn: this thread is not bound to a CPU (call cpu_bind first)");
+		return;
+	}
+	__free_pages_pfn(m, pfn, order);
+}

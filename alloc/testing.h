@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * testing.h - a tiny test harness in the style of tools/testing/memblock: each test is a
+ * function named for its case, with a picture of memory and an "Expect:" line in its
+ * comment. A failed check prints file:line and the values, and the test goes on to the
+ * next case. main() ends with the plain line "N passed, N failed".
+ */
+#ifndef ALLOC_TESTING_H
+#define ALLOC_TESTING_H
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/page_alloc.h"
+#include "alloc/vmstat.h"
+
+static int t_failed_checks;
+static int t_passed, t_failed;
+
+#define CHECK(cond)                                                                         \
+	do {                                                                                \
+		if (!(cond)) {                                                              \
+			fprintf(stderr, "  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
+			t_failed_checks++;                                                  \
+		}                                                                           \
+	} while (0)
+
+#define CHECK_EQ(a, b)                                                                      \
+	do {                                                                                \
+		long long _a = (long long)(a), _b = (long long)(b);                         \
+		if (_a != _b) {                                                             \
+			fprintf(stderr, "  %s:%d: %s == %s failed: %lld != %lld\n", __FILE__, __LINE__, \
+				#a, #b, _a, _b);                                            \
+			t_failed_checks++;                                                  \
+		}                                                                           \
+	} while (0)
+
+#define CHECK_STR(a, b)                                                                     \
+	do {                                                                                \
+		const char *_a = (a), *_b = (b);                                            \
+		if (strcmp(_a, _b)) {                                                       \
+			fprintf(stderr, "  %s:%d: %s == %s failed:\n    got      \"%s\"\n    expected \"%s\"\n", \
+				__FILE__, __LINE__, #a, #b, _a, _b);                        \
+			t_failed_checks++;                                                  \
+		}                                                                           \
+	} while (0)
+
+/* The machine is consistent (the checker runs after every test that builds one). */
+#define CHECK_CONSISTENT(m)                                                                 \
+	do {                                                                                \
+		char _err[512];                                                             \
+		if (check_machine((m), _err, sizeof(_err))) {                               \
+			fprintf(stderr, "  %s:%d: check_machine: %s\n", __FILE__, __LINE__, _err); \
+			t_failed_checks++;                                                  \
+		}                                                                           \
+	} while (0)
+
+#define RUN(test)                                                                           \
+	do {                                                                                \
+		int _before = t_failed_checks;                                              \
+		test();                                                                     \
+		if (t_failed_checks == _before) {                                           \
+			t_passed++;                                                         \
+			printf("ok   %s\n", #test);                                         \
+		} else {                                                                    \
+			t_failed++;                                                         \
+			printf("FAIL %s\n", #test);                                         \
+		}                                                                           \
+	} while (0)
+
+#define TEST_SUMMARY()                                                                      \
+	do {                                                                                \
+		printf("%d passed, %d failed\n", t_passed, t_failed);                       \
+		return t_failed ? 1 : 0;                                                    \
+	} while (0)
+
+/* A machine of one node with `bytes` of RAM in one range from pfn `start` (no x86 holes). */
+static inline struct machine *t_machine_flat(unsigned long start_pfn, unsigned long pages, int cpus,
+					     enum pcp_policy_id policy, unsigned long reserved)
+{
+	struct machine_desc d;
+	char err[256];
+
+	machine_desc_default(&d);
+	d.nr_cpus = cpus;
+	for (int c = 0; c < cpus; c++)
+		d.cpu_to_node[c] = 0;
+	d.nr_ranges = 1;
+	d.ranges[0] = (struct mem_range){ start_pfn, start_pfn + pages, 0 };
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		d.reserved_pages[0][z] = reserved;
+	d.policy = policy;
+	struct machine *m = machine_create(&d, err, sizeof(err));
+	if (!m) {
+		fprintf(stderr, "machine_create: %s\n", err);
+		exit(2);
+	}
+	return m;
+}
+
+static inline struct machine *t_machine(const struct machine_desc *d)
+{
+	char err[256];
+	struct machine *m = machine_create(d, err, sizeof(err));
+	if (!m) {
+		fprintf(stderr, "machine_create: %s\n", err);
+		exit(2);
+	}
+	return m;
+}
+
+/* buddyinfo of one zone as "n0 n1 ... n10" */
+static inline const char *t_buddyinfo(struct zone *z, char *buf, size_t size)
+{
+	size_t len = 0;
+	for (int o = 0; o < MAX_ORDER; o++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%lu", o ? " " : "", z->free_area[o].nr_free);
+	return buf;
+}
+
+#endif /* ALLOC_TESTING_H */

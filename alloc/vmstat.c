@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmstat.c - zone counters with per-CPU deltas, per-CPU event counters, and the
+ * /proc/buddyinfo, /proc/pagetypeinfo, /proc/zoneinfo and /proc/vmstat text formats.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc/internal.h"
+#include "alloc/vmstat.h"
+#include "pcp/pcp.h"
+
+const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
+#define VE_NAME(e, s) s,
+	VM_EVENT_ITEMS(VE_NAME)
+#undef VE_NAME
+};
+const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS] = {
+#define ZS_NAME(e, s) s,
+	ZONE_STAT_ITEMS(ZS_NAME)
+#undef ZS_NAME
+};
+const char *const numa_stat_names[NR_VM_NUMA_STAT_ITEMS] = {
+#define NS_NAME(e, s) s,
+	NUMA_STAT_ITEMS(NS_NAME)
+#undef NS_NAME
+};
+
+/* Only the bound CPU writes its counters: a relaxed load and store, never a locked add. */
+void count_vm_events(enum vm_event_item item, long delta)
+{
+	struct cpu_state *cs = current_binding.cs;
+
+	if (likely(cs))
+		WRITE_ONCE(cs->vm_events[item], cs->vm_events[item] + (unsigned long)delta);
+}
+
+/*
+ * __mod_zone_page_state: accumulate in this CPU's s8 delta; fold into the zone's total
+ * when it passes the threshold (the only atomic, once per ~threshold updates).
+ */
+void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long delta)
+{
+	if (unlikely(!current_binding.cs || current_binding.m != zone->zone_pgdat->machine || !zone->pageset)) {
+		atomic_fetch_add_explicit(&zone->vm_stat[item], delta, memory_order_relaxed);
+		return;
+	}
+	struct per_cpu_pageset *ps = this_cpu_pageset(zone);
+	long x = delta + ps->vm_stat_diff[item];
+	long t = ps->stat_threshold;
+
+	if (unlikely(x > t || x < -t)) {
+		atomic_fetch_add_explicit(&zone->vm_stat[item], x, memory_order_relaxed);
+		x = 0;
+	}
+	WRITE_ONCE(ps->vm_stat_diff[item], (int8_t)x);
+}
+
+/* NUMA_HIT/MISS/... per-CPU only: summed when read, no fold on the fast path. */
+void zone_statistics(struct zone *preferred, struct zone *z)
+{
+	if (unlikely(!current_binding.cs))
+		return;
+	struct per_cpu_pageset *ps = this_cpu_pageset(z);
+	int local = numa_node_id();
+
+	if (likely(z->node == preferred->node)) {
+		WRITE_ONCE(ps->numa_stat[NUMA_HIT], ps->numa_stat[NUMA_HIT] + 1);
+	} else {
+		struct per_cpu_pageset *pp = this_cpu_pageset(preferred);
+		WRITE_ONCE(ps->numa_stat[NUMA_MISS], ps->numa_stat[NUMA_MISS] + 1);
+		WRITE_ONCE(pp->numa_stat[NUMA_FOREIGN], pp->numa_stat[NUMA_FOREIGN] + 1);
+	}
+	if (z->node == local)
+		WRITE_ONCE(ps->numa_stat[NUMA_LOCAL], ps->numa_stat[NUMA_LOCAL] + 1);
+	else
+		WRITE_ONCE(ps->numa_stat[NUMA_OTHER], ps->numa_stat[NUMA_OTHER] + 1);
+}
+
+long zone_page_state_snapshot(struct zone *zone, enum zone_stat_item item)
+{
+	long x = atomic_load_explicit(&zone->vm_stat[item], memory_order_relaxed);
+	struct machine *m = zone->zone_pgdat->machine;
+
+	if (zone->pageset)
+		for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+			x += READ_ONCE(zone->pageset[cpu].vm_stat_diff[item]);
+	return x < 0 ? 0 : x;
+}
+
+void refresh_vm_stats(struct machine *m)
+{
+	for (int nid = 0; nid < m->nr_nodes; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &m->node_data[nid]->node_zones[z];
+			if (!zone->pageset)
+				continue;
+			for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+				for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
+					int8_t v = READ_ONCE(zone->pageset[cpu].vm_stat_diff[i]);
+					if (v) {
+						atomic_fetch_add_explicit(&zone->vm_stat[i], v, memory_order_relaxed);
+						WRITE_ONCE(zone->pageset[cpu].vm_stat_diff[i], 0);
+					}
+				}
+		}
+}
+
+void all_vm_events(struct machine *m, unsigned long out[NR_VM_EVENT_ITEMS])
+{
+	memset(out, 0, sizeof(unsigned long) * NR_VM_EVENT_ITEMS);
+	for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+		for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+			out[i] += READ_ONCE(m->cpus[cpu].vm_events[i]);
+}
+
+unsigned long zone_numa_state(struct zone *zone, enum numa_stat_item item)
+{
+	unsigned long x = 0;
+	struct machine *m = zone->zone_pgdat->machine;
+
+	if (zone->pageset)
+		for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+			x += READ_ONCE(zone->pageset[cpu].numa_stat[item]);
+	return x;
+}
+
+/* --- /proc formats --- */
+
+#define for_each_populated_zone(m, zone)                                              \
+	for (int __n = 0; __n < (m)->nr_nodes; __n++)                                  \
+		for (struct zone *zone = (m)->node_data[__n]->node_zones;              \
+		     zone < (m)->node_data[__n]->node_zones + MAX_NR_ZONES; zone++)    \
+			if (populated_zone(zone))
+
+/* Block counts are read under the zone lock, as the kernel's seq_file walkers do. */
+void show_buddyinfo(struct machine *m, FILE *f)
+{
+	for_each_populated_zone(m, zone) {
+		unsigned long nr[MAX_ORDER];
+		zone_lock(zone);
+		for (int o = 0; o < MAX_ORDER; o++)
+			nr[o] = zone->free_area[o].nr_free;
+		zone_unlock(zone);
+		fprintf(f, "Node %d, zone %8s ", zone->node, zone->name);
+		for (int o = 0; o < MAX_ORDER; o++)
+			fprintf(f, "%6lu ", nr[o]);
+		fputc('\n', f);
+	}
+}
+
+static unsigned long plist_len(struct zone *z, struct plist *l)
+{
+	unsigned long n = 0;
+	for (uint32_t i = l->head; i != PAGE_NIL; i = idx_page(z, i)->next)
+		n++;
+	return n;
+}
+
+void show_pagetypeinfo(struct machine *m, FILE *f)
+{
+	fprintf(f, "Page block order: %d\n", pageblock_order);
+	fprintf(f, "Pages per block:  %lu\n", pageblock_nr_pages);
+	fputc('\n', f);
+	fprintf(f, "%-43s ", "Free pages count per migrate type at order");
+	for (int o = 0; o < MAX_ORDER; o++)
+		fprintf(f, "%6d ", o);
+	fputc('\n', f);
+	for_each_populated_zone(m, zone) {
+		unsigned long cnt[MIGRATE_TYPES][MAX_ORDER];
+		zone_lock(zone);
+		for (int t = 0; t < MIGRATE_TYPES; t++)
+			for (int o = 0; o < MAX_ORDER; o++)
+				cnt[t][o] = plist_len(zone, &zone->free_area[o].free_list[t]);
+		zone_unlock(zone);
+		for (int t = 0; t < MIGRATE_TYPES; t++) {
+			fprintf(f, "Node %4d, zone %8s, type %12s ", zone->node, zone->name, migratetype_names[t]);
+			for (int o = 0; o < MAX_ORDER; o++)
+				fprintf(f, "%6lu ", cnt[t][o]);
+			fputc('\n', f);
+		}
+	}
+	fprintf(f, "\n%-23s", "Number of blocks type ");
+	for (int t = 0; t < MIGRATE_TYPES; t++)
+		fprintf(f, "%12s ", migratetype_names[t]);
+	fputc('\n', f);
+	for_each_populated_zone(m, zone) {
+		unsigned long count[MIGRATE_TYPES] = { 0 };
+		zone_lock(zone);
+		for (unsigned long pfn = zone->zone_start_pfn & ~(pageblock_nr_pages - 1); pfn < zone_end_pfn(zone);
+		     pfn += pageblock_nr_pages)
+			count[m->pageblocks[pfn >> pageblock_order].migratetype]++;
+		zone_unlock(zone);
+		fprintf(f, "Node %d, zone %8s ", zone->node, zone->name);
+		for (int t = 0; t < MIGRATE_TYPES; t++)
+			fprintf(f, "%12lu ", count[t]);
+		fputc('\n', f);
+	}
+}
+
+void show_zoneinfo(struct machine *m, FILE *f)
+{
+	const bool v6 = m->pcp_policy->autotune;
+
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &m->node_data[nid]->node_zones[z];
+			fprintf(f, "Node %d, zone %8s", nid, zone->name);
+			fprintf(f, "\n  pages free     %lu\n        min      %lu\n        low      %lu\n        high     %lu"
+				   "\n        spanned  %lu\n        present  %lu\n        managed  %lu",
+				zone_page_state(zone, NR_FREE_PAGES), min_wmark_pages(zone), low_wmark_pages(zone),
+				high_wmark_pages(zone), zone->spanned_pages, zone->present_pages, zone->managed_pages);
+			fprintf(f, "\n        protection: (%ld", zone->lowmem_reserve[0]);
+			for (int i = 1; i < MAX_NR_ZONES; i++)
+				fprintf(f, ", %ld", zone->lowmem_reserve[i]);
+			fputc(')', f);
+			if (!populated_zone(zone)) {
+				fputc('\n', f);
+				continue;
+			}
+			for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+				fprintf(f, "\n      %-12s %lu", zone_stat_names[i], zone_page_state(zone, (enum zone_stat_item)i));
+			for (int i = 0; i < NR_VM_NUMA_STAT_ITEMS; i++)
+				fprintf(f, "\n      %-12s %lu", numa_stat_names[i], zone_numa_state(zone, (enum numa_stat_item)i));
+			fprintf(f, "\n  pagesets");
+			for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
+				struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
+				if (v6)
+					fprintf(f, "\n    cpu: %i\n              count:    %i\n              high:     %i"
+						   "\n              batch:    %i\n              high_min: %i\n              high_max: %i",
+						cpu, READ_ONCE(ps->pcp.count), READ_ONCE(ps->pcp.high), READ_ONCE(ps->pcp.batch),
+						READ_ONCE(ps->pcp.high_min), READ_ONCE(ps->pcp.high_max));
+				else
+					fprintf(f, "\n    cpu: %i\n              count: %i\n              high:  %i\n              batch: %i",
+						cpu, READ_ONCE(ps->pcp.count), READ_ONCE(ps->pcp.high), READ_ONCE(ps->pcp.batch));
+				fprintf(f, "\n  vm stats threshold: %d", READ_ONCE(ps->stat_threshold));
+			}
+			fprintf(f, "\n  node_unreclaimable:  %u\n  start_pfn:           %lu", 0u, zone->zone_start_pfn);
+			if (!v6)
+				fprintf(f, "\n  node_inactive_ratio: %u", 0u);
+			fputc('\n', f);
+		}
+	}
+}
+
+void show_vmstat(struct machine *m, FILE *f)
+{
+	unsigned long ev[NR_VM_EVENT_ITEMS];
+
+	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
+		long sum = 0;
+		for (int nid = 0; nid < m->nr_nodes; nid++)
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				sum += zone_page_state(&m->node_data[nid]->node_zones[z], (enum zone_stat_item)i);
+		fprintf(f, "%s %ld\n", zone_stat_names[i], sum);
+	}
+	for (int i = 0; i < NR_VM_NUMA_STAT_ITEMS; i++) {
+		unsigned long sum = 0;
+		for (int nid = 0; nid < m->nr_nodes; nid++)
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				sum += zone_numa_state(&m->node_data[nid]->node_zones[z], (enum numa_stat_item)i);
+		fprintf(f, "%s %lu\n", numa_stat_names[i], sum);
+	}
+	all_vm_events(m, ev);
+	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		fprintf(f, "%s %lu\n", vm_event_names[i], ev[i]);
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmstat.h - counters as the kernel keeps them.
+ *   zone vm_stat      atomic totals plus per-CPU s8 deltas folded at stat_threshold
+ *                    (__mod_zone_page_state); read with zone_page_state().
+ *   vm events        per-CPU, written only by the owning CPU, summed when read
+ *                    (count_vm_event, all_vm_events); /proc/vmstat's event lines.
+ */
+#ifndef ALLOC_VMSTAT_H
+#define ALLOC_VMSTAT_H
+
+#include <stdio.h>
+
+#include "alloc/mmzone.h"
+
+/* Event counters, in /proc/vmstat order; model-only ones at the end. */
+#define VM_EVENT_ITEMS(X)                               \
+	X(PGALLOC_DMA, "pgalloc_dma")                   \
+	X(PGALLOC_DMA32, "pgalloc_dma32")               \
+	X(PGALLOC_NORMAL, "pgalloc_normal")             \
+	X(PGALLOC_MOVABLE, "pgalloc_movable")           \
+	X(ALLOCSTALL_DMA, "allocstall_dma")             \
+	X(ALLOCSTALL_DMA32, "allocstall_dma32")         \
+	X(ALLOCSTALL_NORMAL, "allocstall_normal")       \
+	X(ALLOCSTALL_MOVABLE, "allocstall_movable")     \
+	X(PGFREE, "pgfree")                             \
+	X(PGSTEAL_KSWAPD, "pgsteal_kswapd")             \
+	X(PGSTEAL_DIRECT, "pgsteal_direct")             \
+	X(PGSCAN_KSWAPD, "pgscan_kswapd")               \
+	X(PGSCAN_DIRECT, "pgscan_direct")               \
+	X(PAGEOUTRUN, "pageoutrun")                     \
+	X(KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly") \
+	X(KSWAPD_HIGH_WMARK_HIT_QUICKLY, "kswapd_high_wmark_hit_quickly") \
+	X(PGMIGRATE_SUCCESS, "pgmigrate_success")       \
+	X(PGMIGRATE_FAIL, "pgmigrate_fail")             \
+	X(COMPACTMIGRATE_SCANNED, "compact_migrate_scanned") \
+	X(COMPACTFREE_SCANNED, "compact_free_scanned")  \
+	X(COMPACTISOLATED, "compact_isolated")          \
+	X(COMPACTSTALL, "compact_stall")                \
+	X(COMPACTFAIL, "compact_fail")                  \
+	X(COMPACTSUCCESS, "compact_success")            \
+	X(KCOMPACTD_WAKE, "compact_daemon_wake")        \
+	X(OOM_KILL, "oom_kill")                         \
+	X(PGALLOC_EXTFRAG, "pgalloc_extfrag")           \
+	X(PGALLOC_ZONE_LOCKED, "pgalloc_zone_locked")   \
+	X(PGALLOC_SLOWPATH, "pgalloc_slowpath")         \
+	X(PGALLOC_FAIL, "pgalloc_fail")                 \
+	X(PCP_ALLOC_HIT, "pcp_alloc_hit")               \
+	X(PCP_ALLOC_MISS, "pcp_alloc_miss")             \
+	X(PCP_ALLOC_BYPASS, "pcp_alloc_bypass")         \
+	X(PCP_FREE, "pcp_free")                         \
+	X(PCP_REFILL, "pcp_refill")                     \
+	X(PCP_REFILL_PAGES, "pcp_refill_pages")         \
+	X(PCP_DRAIN, "pcp_drain")                       \
+	X(PCP_DRAIN_PAGES, "pcp_drain_pages")           \
+	X(BAD_PAGE, "bad_page")
+enum vm_event_item {
+#define VE_ENUM(e, s) e,
+	VM_EVENT_ITEMS(VE_ENUM)
+#undef VE_ENUM
+	NR_VM_EVENT_ITEMS
+};
+extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+extern const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS];
+extern const char *const numa_stat_names[NR_VM_NUMA_STAT_ITEMS];
+
+struct machine;
+
+/* Counters of the calling CPU (must be bound): plain load+store, never an atomic RMW. */
+void count_vm_events(enum vm_event_item item, long delta);
+static inline void count_vm_event(enum vm_event_item item) { count_vm_events(item, 1); }
+void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long delta);
+void zone_statistics(struct zone *preferred, struct zone *z);
+
+static inline long zone_page_state(struct zone *zone, enum zone_stat_item item)
+{
+	long x = atomic_load_explicit(&zone->vm_stat[item], memory_order_relaxed);
+	return x < 0 ? 0 : x;
+}
+/* Exact: totals plus every CPU's pending delta (zone_page_state_snapshot). */
+long zone_page_state_snapshot(struct zone *zone, enum zone_stat_item item);
+/* Fold every CPU's deltas into the totals (refresh_cpu_vm_stats for all CPUs, quiesced). */
+void refresh_vm_stats(struct machine *m);
+/* Sums over CPUs. */
+void all_vm_events(struct machine *m, unsigned long out[NR_VM_EVENT_ITEMS]);
+unsigned long zone_numa_state(struct zone *zone, enum numa_stat_item item);
+int calculate_normal_threshold(struct zone *zone, int nr_online_cpus);
+void refresh_zone_stat_thresholds(struct machine *m);
+
+/* /proc formats. */
+void show_buddyinfo(struct machine *m, FILE *f);
+void show_pagetypeinfo(struct machine *m, FILE *f);
+void show_zoneinfo(struct machine *m, FILE *f);
+void show_vmstat(struct machine *m, FILE *f);
+
+#endif /* ALLOC_VMSTAT_H */
