@@ -1,0 +1,53 @@
+# shellcheck shell=bash
+# Shared by the scripts: where the project is, installing what is missing, building.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+
+# Debian 12 packages the project needs. Each line: package, then a file that proves it is there.
+DEPS=(
+	"bazel-bootstrap /usr/bin/bazel"
+	"gcc /usr/bin/gcc"
+	"g++ /usr/bin/g++"
+	"liburcu-dev /usr/include/urcu/urcu-memb.h"
+	"libbenchmark-dev /usr/include/benchmark/benchmark.h"
+	"liblzma-dev /usr/include/lzma.h"
+	"xz-utils /usr/bin/xz"
+	"clang /usr/bin/clang"
+	"libclang-rt-14-dev /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a"
+	"python3 /usr/bin/python3"
+	"gnuplot-nox /usr/bin/gnuplot"
+)
+
+log() { printf '%s\n' "$*" >&2; }
+die() { printf '%s: error: %s\n' "$(basename "$0")" "$*" >&2; exit 2; }
+
+# install_deps [extra "pkg file" ...]: apt-get install whatever is missing; silent when all present.
+install_deps() {
+	local missing=() entry pkg file
+	for entry in "${DEPS[@]}" "$@"; do
+		pkg=${entry%% *}
+		file=${entry#* }
+		[ -e "$file" ] || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing: ${missing[*]}"
+	local sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo="sudo"
+	$sudo apt-get update -qq >/dev/null || die "apt-get update failed (needs network access to Debian's archive)"
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null ||
+		die "apt-get install ${missing[*]} failed"
+}
+
+# Bazel leaves a server running; scripts stop it on exit so CI leaves nothing behind.
+BAZEL_STARTED=0
+bazel_cmd() {
+	BAZEL_STARTED=1
+	bazel "$@"
+}
+bazel_stop() {
+	if [ "$BAZEL_STARTED" = 1 ]; then
+		bazel shutdown >/dev/null 2>&1 || true
+	fi
+}
