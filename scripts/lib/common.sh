@@ -10,7 +10,7 @@ DEPS=(
 	"bazel-bootstrap /usr/bin/bazel"
 	"gcc /usr/bin/gcc"
 	"g++ /usr/bin/g++"
-	"liburcu-dev /usr/include/urcu/urcu-memb.h"
+	"liburcu-dev /usr/include/x86_64-linux-gnu/urcu/urcu-memb.h"
 	"libbenchmark-dev /usr/include/benchmark/benchmark.h"
 	"liblzma-dev /usr/include/lzma.h"
 	"xz-utils /usr/bin/xz"
