@@ -340,6 +340,8 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 		*bypassed = true;
 		ps = this_cpu_pageset(zone);
 		/* counted racily by design: bypasses are rare and only the owner writes */
+		pcp_stat_add(ps, PCP_STAT_BYPASS, 1);
+		count_vm_event(PCP_ALLOC_BYPASS);
 		return NULL;
 	}
 	struct per_cpu_pages *pcp = &ps->pcp;
@@ -445,8 +447,10 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 		list_mt = MIGRATE_MOVABLE;
 	}
 	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
-	if (unlikely(!ps))
+	if (unlikely(!ps)) {
+		pcp_stat_add(this_cpu_pageset(zone), PCP_STAT_BYPASS, 1);  /* owner-only, as above */
 		return false;
+	}
 	struct per_cpu_pages *pcp = &ps->pcp;
 	int pindex = pol->high_order ? order_to_pindex(list_mt, order) : list_mt;
 	struct plist *list = &pcp->lists[pindex];
