@@ -41,13 +41,12 @@ install_deps() {
 }
 
 # Bazel leaves a server running; scripts stop it on exit so CI leaves nothing behind.
-BAZEL_STARTED=0
+# (bazel_cmd often runs in a subshell - a pipeline, $(...) - so no flag is kept: stop always.)
 bazel_cmd() {
-	BAZEL_STARTED=1
 	bazel "$@"
 }
 bazel_stop() {
-	if [ "$BAZEL_STARTED" = 1 ]; then
-		bazel shutdown >/dev/null 2>&1 || true
+	if command -v bazel >/dev/null 2>&1 && [ -f "$ROOT/WORKSPACE" ]; then
+		(cd "$ROOT" && bazel shutdown >/dev/null 2>&1) || true
 	fi
 }
