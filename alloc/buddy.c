@@ -43,7 +43,7 @@ void set_pageblock_migratetype(struct zone *z, struct page *p, int mt)
 		z->nr_isolate_pageblock--;
 	else if (pb->migratetype != MIGRATE_ISOLATE && mt == MIGRATE_ISOLATE)
 		z->nr_isolate_pageblock++;
-	pb->migratetype = (uint8_t)mt;
+	WRITE_ONCE(pb->migratetype, (uint8_t)mt);      /* read locklessly by the free path */
 }
 
 static inline void set_page_order(struct page *page, unsigned int order, int mt)
@@ -91,7 +91,12 @@ static inline bool page_is_buddy(struct zone *zone, unsigned long buddy_pfn, uns
 	if (!zone_spans_pfn(zone, buddy_pfn))
 		return false;
 	struct page *buddy = __pfn_to_page(m, buddy_pfn);
-	return (buddy->flags & PG_buddy) && buddy->order == order;
+	/*
+	 * Lockless with respect to the neighbour's owner, who may be changing a non-buddy
+	 * page's state right now; PG_buddy itself only changes under zone->lock, so the answer
+	 * cannot be wrong (the kernel's data_race()). Owners write flags/order with WRITE_ONCE.
+	 */
+	return (READ_ONCE(buddy->flags) & PG_buddy) && READ_ONCE(buddy->order) == order;
 }
 
 /*

@@ -108,7 +108,7 @@ static inline void plist_del(struct zone *z, struct plist *l, struct page *p)
 static inline int get_pageblock_migratetype(struct zone *z, struct page *p)
 {
 	struct machine *m = z->zone_pgdat->machine;
-	return m->pageblocks[__page_to_pfn(m, p) >> pageblock_order].migratetype;
+	return READ_ONCE(m->pageblocks[__page_to_pfn(m, p) >> pageblock_order].migratetype);
 }
 void set_pageblock_migratetype(struct zone *z, struct page *p, int mt);
 

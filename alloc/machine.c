@@ -20,6 +20,7 @@
 #include "alloc/internal.h"
 #include "alloc/machine.h"
 #include "alloc/page_alloc.h"
+#include "alloc/reclaim.h"
 #include "alloc/vmstat.h"
 #include "pcp/pcp.h"
 
@@ -204,7 +205,7 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 			per_node += (d->ranges[r].end_pfn - d->ranges[r].start_pfn) << PAGE_SHIFT;
 		int nodes = d->nr_nodes, cpus = d->nr_cpus;
 		per_node = d->nr_ranges ? per_node / (unsigned long)nodes : per_node;
-		per_node = (per_node + (1UL << 20)) & ~((1UL << 20) - 1);      /* undo the x86 low holes */
+		per_node = (per_node + (1UL << 20) - 1) & ~((1UL << 20) - 1);  /* whole MiB, as given */
 		if (!strcmp(k, "nodes")) {
 			if (parse_int(value, 1, MAX_NUMNODES, &v))
 				return errf(err, errlen, "nodes: '%s' is not a number in 1..%d", value, MAX_NUMNODES);
@@ -576,16 +577,17 @@ void setup_per_zone_wmarks(struct machine *m)
 	for_each_zone(m, zone) {
 		zone_lock(zone);
 		unsigned long tmp = lowmem_pages ? (unsigned long)((__uint128_t)pages_min * zone->managed_pages / lowmem_pages) : 0;
-		zone->_watermark[WMARK_MIN] = tmp;
+		/* WRITE_ONCE: allocations read them locklessly (memory hotplug recomputes them live) */
+		WRITE_ONCE(zone->_watermark[WMARK_MIN], tmp);
 		unsigned long step = (unsigned long)((__uint128_t)zone->managed_pages * (unsigned)m->desc.watermark_scale_factor / 10000);
 		if (tmp >> 2 > step)
 			step = tmp >> 2;
-		zone->_watermark[WMARK_LOW] = tmp + step;
-		zone->_watermark[WMARK_HIGH] = tmp + step * 2;
+		WRITE_ONCE(zone->_watermark[WMARK_LOW], tmp + step);
+		WRITE_ONCE(zone->_watermark[WMARK_HIGH], tmp + step * 2);
 		if (m->desc.imported) {
 			for (int w = 0; w < NR_WMARK; w++)
 				if (m->desc.imp_watermark[zone->node][zone->idx][w])
-					zone->_watermark[w] = m->desc.imp_watermark[zone->node][zone->idx][w];
+					WRITE_ONCE(zone->_watermark[w], m->desc.imp_watermark[zone->node][zone->idx][w]);
 		}
 		zone_unlock(zone);
 	}
@@ -599,12 +601,12 @@ void setup_per_zone_lowmem_reserve(struct machine *m)
 		for (int j = 0; j < MAX_NR_ZONES; j++) {
 			struct zone *zone = &pgdat->node_zones[j];
 			unsigned long managed_pages = zone->managed_pages;
-			zone->lowmem_reserve[j] = 0;
+			WRITE_ONCE(zone->lowmem_reserve[j], 0);
 			for (int idx = j; idx;) {
 				idx--;
 				int ratio = m->desc.lowmem_reserve_ratio[idx] < 1 ? 1 : m->desc.lowmem_reserve_ratio[idx];
 				struct zone *lower = &pgdat->node_zones[idx];
-				lower->lowmem_reserve[j] = (long)(managed_pages / (unsigned long)ratio);
+				WRITE_ONCE(lower->lowmem_reserve[j], (long)(managed_pages / (unsigned long)ratio));
 				managed_pages += lower->managed_pages;
 			}
 		}
@@ -612,7 +614,7 @@ void setup_per_zone_lowmem_reserve(struct machine *m)
 			for (int z = 0; z < MAX_NR_ZONES; z++)
 				if (pgdat->node_zones[z].present_pages)
 					for (int j = 0; j < MAX_NR_ZONES; j++)
-						pgdat->node_zones[z].lowmem_reserve[j] = m->desc.imp_protection[nid][z][j];
+						WRITE_ONCE(pgdat->node_zones[z].lowmem_reserve[j], m->desc.imp_protection[nid][z][j]);
 	}
 }
 
@@ -820,16 +822,25 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 				zone_init(m, pgdat, z, zstart[nid][z], zstart[nid][z]);
 				continue;
 			}
-			/* DMA32 and Normal spans start at their boundary, as the kernel's do */
+			/*
+			 * DMA32 and Normal spans start at their boundary, and every span ends at its
+			 * boundary or the node's end, as the kernel's do (zone_spanned_pages_in_node):
+			 * a hole at a zone's end (the PCI hole) is spanned, not present.
+			 */
 			if (z > ZONE_DMA && zstart[nid][z] < s && zstart[nid][z] >= ns)
 				s = zstart[nid][z];
+			e = zend[nid][z];
 			zone_init(m, pgdat, z, s, e);
 			pgdat->node_zones[z].present_pages = present;
 			pgdat->node_present_pages += present;
 			pgdat->nr_zones = z + 1;
 		}
 	}
-	/* Pageblock ownership: zones must not share a pageblock. */
+	/*
+	 * Pageblock ownership: zones must not share a pageblock. Pageblocks without a present
+	 * frame (inside a spanned hole) belong to no zone, like pfns the kernel's pfn_valid()
+	 * refuses.
+	 */
 	for (int nid = 0; nid < m->nr_nodes; nid++)
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = &m->node_data[nid]->node_zones[z];
@@ -837,6 +848,12 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 				continue;
 			for (unsigned long pb = zone->zone_start_pfn >> pageblock_order;
 			     pb <= (zone_end_pfn(zone) - 1) >> pageblock_order; pb++) {
+				bool present = false;
+				for (int r = 0; r < d->nr_ranges && !present; r++)
+					present = d->ranges[r].nid == nid && d->ranges[r].start_pfn < (pb + 1) << pageblock_order &&
+						  d->ranges[r].end_pfn > pb << pageblock_order;
+				if (!present)
+					continue;
 				if (m->pageblocks[pb].zone_id) {
 					struct zone *other = zone_of_id(m, m->pageblocks[pb].zone_id);
 					errf(err, errlen, "zones %d:%s and %d:%s share the pageblock at pfn %#lx (zone boundaries must be 2 MiB aligned)",
@@ -893,6 +910,10 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 	init_per_zone_wmark_min(m);
 	for_each_zone(m, zone)
 		zone_pcp_update(zone);
+	if (slowpath_init(m)) {         /* LRU, kswapd state, slow-path histograms */
+		errf(err, errlen, "machine: out of memory for the slow path's state");
+		goto fail;
+	}
 	return m;
 fail:
 	machine_destroy(m);
@@ -905,6 +926,7 @@ void machine_destroy(struct machine *m)
 {
 	if (!m)
 		return;
+	slowpath_exit(m);               /* stops kswapd first */
 	zonelists_free(m);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
 		if (!m->node_data[nid])

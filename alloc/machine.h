@@ -85,6 +85,7 @@ struct machine {
 	FILE *report;                           /* bad_page() and warnings; stderr by default */
 	struct slowpath_state *slow;            /* alloc/slowpath.c */
 	_Atomic unsigned long zonelist_generation;
+	_Atomic unsigned long offcpu_vm_events[NR_VM_EVENT_ITEMS]; /* kswapd: threads that are no CPU */
 };
 
 /* Descriptions. Each returns 0, or -1 with a message naming what was wrong in err. */
@@ -132,7 +133,7 @@ static inline struct zone *pfn_zone(struct machine *m, unsigned long pfn)
 {
 	if (pfn >= m->max_pfn)
 		return NULL;
-	unsigned id = m->pageblocks[pfn >> pageblock_order].zone_id;
+	unsigned id = READ_ONCE(m->pageblocks[pfn >> pageblock_order].zone_id);   /* hotplug writes it */
 	if (!id)
 		return NULL;
 	struct zone *z = zone_of_id(m, id);
@@ -155,7 +156,7 @@ static inline void *page_address(const struct page *p) { return __page_address(c
 
 static inline int get_pageblock_migratetype_pfn(struct machine *m, unsigned long pfn)
 {
-	return m->pageblocks[pfn >> pageblock_order].migratetype;
+	return READ_ONCE(m->pageblocks[pfn >> pageblock_order].migratetype);      /* racy, as the kernel's */
 }
 
 #endif /* ALLOC_MACHINE_H */

@@ -23,6 +23,9 @@
  * Locking
  *   zone->lock   free_area lists and counts, pageblock migratetypes, nr_reserved_highatomic.
  *   pcp          owned by one CPU (see pcp/pcp.h for the protocol that lets others drain).
+ *   lru->lock    per node: the owner-page LRU, PG_lru/PG_movable of allocated pages and
+ *                `private` (alloc/reclaim.h); never held together with zone->lock (were
+ *                they nested, lru->lock would be the outer one).
  *   Lock-free readers (the watermark check) use READ_ONCE on nr_free, list heads and
  *   vm_stat, as the kernel does; writers under the lock use WRITE_ONCE for those fields.
  */
@@ -205,12 +208,13 @@ struct zone {
 
 enum zone_flags { ZONE_RECLAIM_ACTIVE = 1 << 0, ZONE_BOOSTED_WATERMARK = 1 << 1 };
 
-static inline unsigned long zone_end_pfn(const struct zone *z) { return z->zone_start_pfn + z->spanned_pages; }
+/* READ_ONCE: memory hotplug grows a zone's span while others free into it */
+static inline unsigned long zone_end_pfn(const struct zone *z) { return READ_ONCE(z->zone_start_pfn) + READ_ONCE(z->spanned_pages); }
 static inline bool populated_zone(const struct zone *z) { return z->present_pages != 0; }
 static inline bool managed_zone(const struct zone *z) { return z->managed_pages != 0; }
 static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
 {
-	return pfn >= z->zone_start_pfn && pfn < zone_end_pfn(z);
+	return pfn >= READ_ONCE(z->zone_start_pfn) && pfn < zone_end_pfn(z);
 }
 #define min_wmark_pages(z)      ((z)->_watermark[WMARK_MIN])
 #define low_wmark_pages(z)      ((z)->_watermark[WMARK_LOW])

@@ -11,8 +11,10 @@
 
 #include <urcu/urcu-memb.h>
 
+#include "alloc/cpuset.h"
 #include "alloc/internal.h"
 #include "alloc/page_alloc.h"
+#include "alloc/rcu.h"
 #include "alloc/vmstat.h"
 #include "pcp/pcp.h"
 
@@ -99,7 +101,7 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		min -= min / 4;
 	if (!(alloc_flags & ALLOC_CMA))
 		free_pages -= zone_page_state(z, NR_FREE_CMA_PAGES);
-	if (free_pages <= min + z->lowmem_reserve[classzone_idx])
+	if (free_pages <= min + READ_ONCE(z->lowmem_reserve[classzone_idx]))
 		return false;
 	if (!order)
 		return true;
@@ -129,7 +131,7 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsig
 {
 	long free_pages = zone_page_state(z, NR_FREE_PAGES);
 
-	if (!order && free_pages > (long)mark + z->lowmem_reserve[classzone_idx])
+	if (!order && free_pages > (long)mark + READ_ONCE(z->lowmem_reserve[classzone_idx]))
 		return true;
 	return __zone_watermark_ok(z, order, mark, classzone_idx, alloc_flags, free_pages);
 }
@@ -140,8 +142,10 @@ unsigned int gfp_to_alloc_flags(gfp_t gfp_mask)
 
 	if (gfp_mask & __GFP_HIGH)
 		alloc_flags |= ALLOC_HIGH;
-	if ((gfp_mask & __GFP_ATOMIC) && !(gfp_mask & __GFP_NOMEMALLOC)) {
-		alloc_flags |= ALLOC_HARDER;
+	if (gfp_mask & __GFP_ATOMIC) {
+		/* __GFP_NOMEMALLOC keeps it off the atomic reserves, but it skips cpusets all the same */
+		if (!(gfp_mask & __GFP_NOMEMALLOC))
+			alloc_flags |= ALLOC_HARDER;
 		alloc_flags &= ~ALLOC_CPUSET;
 	}
 	return alloc_flags;
@@ -149,8 +153,8 @@ unsigned int gfp_to_alloc_flags(gfp_t gfp_mask)
 
 void prep_new_page(struct machine *m, struct page *page, unsigned int order, gfp_t gfp_flags)
 {
-	page->flags = PG_head;
-	page->order = (uint8_t)order;
+	WRITE_ONCE(page->flags, (uint8_t)PG_head);
+	WRITE_ONCE(page->order, (uint8_t)order);
 	page->private = 0;
 	if ((gfp_flags & __GFP_ZERO) && m->arena)
 		memset(__page_address(m, page), 0, PAGE_SIZE << order);
@@ -197,8 +201,20 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int allo
 			continue;
 		if (ac->nodemask && !node_isset(zone->node, ac->nodemask))
 			continue;
+		if (cpusets_enabled() && (alloc_flags & ALLOC_CPUSET) && !__cpuset_zone_allowed(zone, gfp_mask))
+			continue;
+		/*
+		 * 6.7+: a zone found below its high watermark is flagged (ZONE_BELOW_HIGH, the
+		 * flag pcp.c reads as ZONE_BOOSTED_WATERMARK): its pcp high then shrinks on frees
+		 * and stops growing on refills, until a drain brings the zone back above high.
+		 */
+		if (ac->m->pcp_policy->autotune &&
+		    !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK) &&
+		    !zone_watermark_fast(zone, order, high_wmark_pages(zone), ac_classzone_idx(ac), alloc_flags))
+			atomic_fetch_or_explicit(&zone->flags, ZONE_BOOSTED_WATERMARK, memory_order_relaxed);
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
-			unsigned long mark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK];
+			/* READ_ONCE: memory hotplug recomputes watermarks while we allocate */
+			unsigned long mark = READ_ONCE(zone->_watermark[alloc_flags & ALLOC_WMARK_MASK]);
 			if (!zone_watermark_fast(zone, order, mark, ac_classzone_idx(ac), alloc_flags))
 				continue;       /* node_reclaim_mode is 0 */
 		}
@@ -254,6 +270,7 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct z
 		warn(NULL, "__alloc_pages_nodemask: this thread is not bound to a CPU (call cpu_bind first)");
 		return NULL;
 	}
+	count_vm_event(PGALLOC_CALLS);
 	if (unlikely(order >= MAX_ORDER)) {
 		char buf[96];
 		snprintf(buf, sizeof(buf), "__alloc_pages_nodemask: order %u >= MAX_ORDER (%d)", order, MAX_ORDER);
@@ -265,15 +282,30 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct z
 		warn(ac.m, "__alloc_pages_nodemask: __GFP_NOFAIL with order > 1");
 	if (unlikely(!prepare_alloc_pages(gfp_mask, order, zonelist, nodemask, &ac)))
 		return NULL;
+	/* cpusets (4.12 prepare_alloc_pages): the fast path is hardwall, within mems_allowed */
+	unsigned int alloc_flags = ALLOC_WMARK_LOW;
+	gfp_t alloc_mask = gfp_mask;
+	if (cpusets_enabled()) {
+		alloc_mask |= __GFP_HARDWALL;
+		if (!ac.nodemask)
+			ac.nodemask = &current_cpuset.mems_allowed;
+		else
+			alloc_flags |= ALLOC_CPUSET;
+	}
 	finalise_ac(&ac);
 	if (unlikely(!ac.preferred_zoneref->zone))
 		goto slow;      /* no usable zone: the slow path decides (it fails) */
 
 	/* First attempt: the low watermark. */
-	page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_LOW, &ac);
+	page = get_page_from_freelist(alloc_mask, order, alloc_flags, &ac);
 	if (likely(page))
 		return page;
 slow:
+	/* Restore the caller's nodemask if the fast path used mems_allowed; restart the walk. */
+	if (unlikely(ac.nodemask != nodemask)) {
+		ac.nodemask = nodemask;
+		finalise_ac(&ac);
+	}
 	count_vm_event(PGALLOC_SLOWPATH);
 	page = __alloc_pages_slowpath(gfp_mask, order, &ac);
 	if (!page)
@@ -292,15 +324,15 @@ struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 	}
 	if (nid < 0)
 		nid = numa_node_id();
-	if (unlikely(nid >= m->nr_nodes || !m->node_data[nid] || !m->node_data[nid]->online)) {
+	if (unlikely(nid >= m->nr_nodes || !m->node_data[nid] || !READ_ONCE(m->node_data[nid]->online))) {
 		char buf[96];
 		snprintf(buf, sizeof(buf), "alloc_pages_node: node %d is not online", nid);
 		warn(m, buf);
 		return NULL;
 	}
-	urcu_memb_read_lock();
+	zonelist_read_lock();
 	page = __alloc_pages_nodemask(gfp_mask, order, node_zonelist(m, nid, gfp_mask), NULL);
-	urcu_memb_read_unlock();
+	zonelist_read_unlock();
 	return page;
 }
 
@@ -333,10 +365,10 @@ bool free_pages_prepare(struct machine *m, struct page *page, unsigned int order
 		snprintf(expected, sizeof(expected), "order %u (as allocated)", page->order);
 		snprintf(found, sizeof(found), "order %u", order);
 		bad_page(m, pfn, "free with the wrong order; block taken out of circulation", expected, found);
-		page->flags = PG_hwpoison;
+		WRITE_ONCE(page->flags, (uint8_t)PG_hwpoison);
 		return false;
 	}
-	page->flags = 0;
+	WRITE_ONCE(page->flags, (uint8_t)0);
 	return true;
 }
 

@@ -12,6 +12,20 @@
 #include "alloc/machine.h"
 #include "alloc/mmzone.h"
 
+/*
+ * The zonelist is RCU-protected (alloc/rcu.h): a caller that passes its own zonelist must
+ * hold the read-side lock from node_zonelist() until this returns, since the allocation
+ * (slow path included) walks the list and a concurrent rebuild (build_all_zonelists,
+ * memory hotplug) frees the old one after a grace period:
+ *
+ *     zonelist_read_lock();
+ *     page = __alloc_pages_nodemask(gfp, order, node_zonelist(m, nid, gfp), &mask);
+ *     zonelist_read_unlock();
+ *
+ * alloc_pages / alloc_pages_node do this themselves. nodemask NULL: every node (or, for
+ * a thread in a cpuset, its mems_allowed: alloc/cpuset.h). The thread must be bound to a
+ * CPU (cpu_bind registers it with liburcu).
+ */
 struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
 				    nodemask_t *nodemask);
 /* The current CPU's node's zonelist. */
@@ -28,7 +42,8 @@ void free_pages_pfn(unsigned long pfn, unsigned int order);
 int gfp_zone(gfp_t flags);
 int gfpflags_to_migratetype(gfp_t gfp_flags);
 
-/* Zonelists (alloc/zonelist.c): read inside rcu_read_lock() .. rcu_read_unlock(). */
+/* Zonelists (alloc/zonelist.c): read inside zonelist_read_lock() .. zonelist_read_unlock()
+ * (alloc/rcu.h). build_all_zonelists waits for a grace period: never call it inside one. */
 struct zonelist *node_zonelist(struct machine *m, int nid, gfp_t flags);
 int build_all_zonelists(struct machine *m);
 int zonelist_format(struct zonelist *zl, char *buf, size_t size); /* "0:Normal 0:DMA32 1:Normal ..." */

@@ -33,6 +33,9 @@ void count_vm_events(enum vm_event_item item, long delta)
 
 	if (likely(cs))
 		WRITE_ONCE(cs->vm_events[item], cs->vm_events[item] + (unsigned long)delta);
+	else if (current_binding.m)     /* kswapd (alloc/kswapd.c) */
+		atomic_fetch_add_explicit(&current_binding.m->offcpu_vm_events[item], (unsigned long)delta,
+					  memory_order_relaxed);
 }
 
 /*
@@ -47,7 +50,7 @@ void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long del
 	}
 	struct per_cpu_pageset *ps = this_cpu_pageset(zone);
 	long x = delta + ps->vm_stat_diff[item];
-	long t = ps->stat_threshold;
+	long t = READ_ONCE(ps->stat_threshold);        /* refresh_zone_stat_thresholds runs live (hotplug) */
 
 	if (unlikely(x > t || x < -t)) {
 		atomic_fetch_add_explicit(&zone->vm_stat[item], x, memory_order_relaxed);
@@ -112,6 +115,8 @@ void all_vm_events(struct machine *m, unsigned long out[NR_VM_EVENT_ITEMS])
 	for (int cpu = 0; cpu < m->nr_cpus; cpu++)
 		for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 			out[i] += READ_ONCE(m->cpus[cpu].vm_events[i]);
+	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		out[i] += atomic_load_explicit(&m->offcpu_vm_events[i], memory_order_relaxed);
 }
 
 unsigned long zone_numa_state(struct zone *zone, enum numa_stat_item item)
@@ -189,7 +194,8 @@ void show_pagetypeinfo(struct machine *m, FILE *f)
 		zone_lock(zone);
 		for (unsigned long pfn = zone->zone_start_pfn & ~(pageblock_nr_pages - 1); pfn < zone_end_pfn(zone);
 		     pfn += pageblock_nr_pages)
-			count[m->pageblocks[pfn >> pageblock_order].migratetype]++;
+			if (pfn_zone(m, pfn < zone->zone_start_pfn ? zone->zone_start_pfn : pfn) == zone) /* not a hole */
+				count[m->pageblocks[pfn >> pageblock_order].migratetype]++;
 		zone_unlock(zone);
 		fprintf(f, "Node %d, zone %8s ", zone->node, zone->name);
 		for (int t = 0; t < MIGRATE_TYPES; t++)

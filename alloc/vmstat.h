@@ -53,7 +53,8 @@
 	X(PCP_REFILL_PAGES, "pcp_refill_pages")         \
 	X(PCP_DRAIN, "pcp_drain")                       \
 	X(PCP_DRAIN_PAGES, "pcp_drain_pages")           \
-	X(BAD_PAGE, "bad_page")
+	X(BAD_PAGE, "bad_page")                         \
+	X(PGALLOC_CALLS, "pgalloc_calls")       /* __alloc_pages_nodemask calls (fastpath_rate) */
 enum vm_event_item {
 #define VE_ENUM(e, s) e,
 	VM_EVENT_ITEMS(VE_ENUM)
@@ -66,7 +67,9 @@ extern const char *const numa_stat_names[NR_VM_NUMA_STAT_ITEMS];
 
 struct machine;
 
-/* Counters of the calling CPU (must be bound): plain load+store, never an atomic RMW. */
+/* Counters of the calling CPU (must be bound): plain load+store, never an atomic RMW.
+ * A thread that is no CPU but names its machine (kswapd: current_binding.m set, no cs)
+ * counts into the machine's atomic off-CPU events, which all_vm_events adds in. */
 void count_vm_events(enum vm_event_item item, long delta);
 static inline void count_vm_event(enum vm_event_item item) { count_vm_events(item, 1); }
 void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long delta);

@@ -2,7 +2,9 @@
 /*
  * pagealloc_bench - the model's benchmark suite over Google Benchmark (through gbench.h).
  *
- * Rows are named WORKLOAD/ALLOCATOR/order:N[/threads:T], ALLOCATOR being
+ * Workloads: repeat (alloc+free one block, the pcp hit path), bulk and rand (LLFree's,
+ * bench/llfree_workloads.c), per-order (every order through the full path) and buddy
+ * (__rmqueue/__free_one_page alone). Rows are named WORKLOAD/ALLOCATOR/order:N[/threads:T], ALLOCATOR being
  * model-<policy>-<scheme> (e.g. model-linux-4.12-owner) so every table can be split by
  * workload, allocator and thread count. Times: Google Benchmark 1.7.1's real_time and
  * cpu_time per iteration; one iteration is one alloc+free pair (per thread). Counters:
@@ -25,6 +27,9 @@
 #include "alloc/page_alloc.h"
 #include "alloc/vmstat.h"
 #include "bench/gbench.h"
+#include "bench/pressure.h"
+#include "bench/workloads.h"
+#include "bench/zonelist_churn.h"
 #include "pcp/pcp.h"
 
 struct config {
@@ -165,34 +170,6 @@ static void bm_buddy(gb_state *s, void *argp)
 	finish_run(s, m);
 }
 
-/* bulk (LLFree): allocate N blocks, then free them all; alloc and free timed apart. */
-static void bm_bulk(gb_state *s, void *argp)
-{
-	struct bench_arg *arg = argp;
-	struct machine *m = arg->cfg->m;
-	const int n = 4096 >> (arg->order > 6 ? 6 : arg->order);
-	struct page **pages = malloc(sizeof(*pages) * (size_t)n);
-	struct snap a, b;
-
-	if (!bind_thread(s, m)) {
-		free(pages);
-		return;
-	}
-	take_snap(m, smp_processor_id(), &a);
-	while (gb_keep_running(s)) {
-		for (int i = 0; i < n; i++)
-			if (unlikely(!(pages[i] = alloc_pages(GFP_KERNEL, arg->order))))
-				abort();
-		for (int i = 0; i < n; i++)
-			__free_pages(pages[i], arg->order);
-	}
-	take_snap(m, smp_processor_id(), &b);
-	set_counters(s, &a, &b, gb_iterations_done(s) * n);
-	gb_set_items_processed(s, gb_iterations_done(s) * n);
-	free(pages);
-	finish_run(s, m);
-}
-
 static void setup_configs(void)
 {
 	char err[512];
@@ -234,9 +211,11 @@ static void register_all(int max_threads)
 			gb_benchmark *b = gb_register(name, bm_repeat, new_arg(cfg, repeat_orders[i]));
 			gb_use_real_time(gb_dense_thread_range(b, 1, max_threads, 1));
 		}
-		snprintf(name, sizeof(name), "bulk/%s/order:0", cfg->name);
-		gb_use_real_time(gb_dense_thread_range(gb_register(name, bm_bulk, new_arg(cfg, 0)), 1, max_threads, 1));
+		/* bulk and rand as LLFree defines them (bench/llfree_workloads.c) */
+		register_llfree_model_workloads(cfg->m, cfg->name, max_threads, LLFREE_ALL);
 	}
+	/* allocation while zonelists are rebuilt every millisecond, and never (RCU readers) */
+	register_zonelist_churn(configs[0].m, configs[0].name, max_threads);
 	/* single-threaded: every order through the full path, and the buddy alone */
 	for (unsigned int o = 0; o < MAX_ORDER; o++) {
 		snprintf(name, sizeof(name), "per-order/%s/order:%u", configs[0].name, o);
@@ -266,6 +245,9 @@ int main(int argc, char **argv)
 		max_threads = 1;
 	setup_configs();
 	register_all(max_threads);
+	/* memory pressure on a small machine: drives kswapd, direct reclaim and compaction */
+	if (register_pressure_workloads(&base_desc, 256, max_threads))
+		return 2;
 	if (gb_initialize(&argc, argv))
 		return 2;
 	gb_add_context("machine_model", base_desc.name);
@@ -282,10 +264,12 @@ int main(int argc, char **argv)
 	gb_shutdown();
 	for (int c = 0; c < nr_configs; c++)
 		machine_destroy(configs[c].m);
+	atomic_fetch_add(&check_failures, llfree_model_check_failures());
+	atomic_fetch_add(&check_failures, zonelist_churn_check_failures());
 	if (atomic_load(&check_failures)) {
 		fprintf(stderr, "pagealloc_bench: the consistency checker failed after %d benchmark(s)\n",
 			atomic_load(&check_failures));
 		return 1;
 	}
-	return gb_any_error() ? 1 : 0;
+	return gb_any_error() || pressure_check_failures() ? 1 : 0;
 }

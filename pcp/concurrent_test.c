@@ -28,24 +28,12 @@
 #include "pcp/pcp.h"
 
 /*
- * One benign race is suppressed, and only under ThreadSanitizer: page_is_buddy() (buddy.c),
- * running under zone->lock while freeing a block, reads the flags and order bytes of the
- * block's buddy, which may be an allocated page or a page on some CPU's pcp list whose
- * owner is writing those bytes without zone->lock (prep_new_page, free_pages_prepare,
- * rmqueue_pcplist, free_unref_page). The result cannot be wrong: PG_buddy is only ever
- * set or cleared under zone->lock, and the owner only moves its page among states without
- * PG_buddy (allocated, on a pcp list, none), so whatever byte the reader sees,
- * page_is_buddy() answers "not a free buddy", which is true. The kernel has the same
- * lockless look at a neighbour's page type and marks it with data_race(). Nothing else
- * is suppressed: the pcp protocol (owner and trylock) must be race-free as it stands.
- * history_size=7 keeps both stacks of a report restorable, so the suppression matches.
+ * No suppressions: page_is_buddy() (buddy.c), under zone->lock, reads the flags and order
+ * bytes of a neighbouring block that its owner may be changing without the lock
+ * (prep_new_page, free_pages_prepare, rmqueue_pcplist, free_unref_page). The answer cannot
+ * be wrong - PG_buddy only changes under zone->lock - and both sides use READ_ONCE /
+ * WRITE_ONCE, the model's form of the kernel's data_race(), so TSan sees atomics.
  */
-#if defined(__SANITIZE_THREAD__)
-const char *__tsan_default_suppressions(void);
-const char *__tsan_default_suppressions(void) { return "race:page_is_buddy\n"; }
-const char *__tsan_default_options(void);
-const char *__tsan_default_options(void) { return "history_size=7"; }
-#endif
 
 #define ZONE_PAGES      262144UL        /* 1 GiB Normal zone at 4 GiB */
 #define NR_WORKERS      3

@@ -250,7 +250,7 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 	struct per_cpu_pages *pcp = &ps->pcp;
 	const bool v412 = !m->pcp_policy->high_order;
 	const int nr_lists = v412 ? MIGRATE_PCPTYPES : NR_PCP_LISTS;
-	int batch_free = 0, drained = 0;
+	int batch_free = 0, drained = 0, blocks = 0;
 
 	if (count > pcp->count)
 		count = pcp->count;
@@ -279,6 +279,7 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 			page->flags = 0;
 			count -= 1 << order;
 			drained += 1 << order;
+			blocks++;
 			__free_one_page(page, pfn, zone, order, mt);
 		} while (count > 0 && --batch_free && !plist_empty(list));
 	}
@@ -286,6 +287,7 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 	pcp_set_count(pcp, pcp->count - drained);
 	pcp_stat_add(ps, PCP_STAT_DRAIN, 1);
 	pcp_stat_add(ps, PCP_STAT_DRAIN_PAGES, drained);
+	pcp_stat_add(ps, PCP_STAT_DRAIN_BLOCKS, blocks);
 	if (current_binding.cs) {
 		count_vm_event(PCP_DRAIN);
 		count_vm_events(PCP_DRAIN_PAGES, drained);
@@ -359,6 +361,7 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 		pcp_set_count(pcp, pcp->count + (got << order));
 		pcp_stat_add(ps, PCP_STAT_REFILL, 1);
 		pcp_stat_add(ps, PCP_STAT_REFILL_PAGES, got << order);
+		pcp_stat_add(ps, PCP_STAT_REFILL_BLOCKS, got);
 		if (unlikely(!got)) {
 			pcp_leave_local(m, ps);
 			return NULL;
@@ -369,7 +372,7 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 	page = cold ? plist_last(zone, list) : plist_first(zone, list);
 	plist_del(zone, list, page);
 	pcp_set_count(pcp, pcp->count - (1 << order));
-	page->flags = 0;
+	WRITE_ONCE(page->flags, (uint8_t)0);  /* read by a neighbour's page_is_buddy */
 	pcp_leave_local(m, ps);
 	count_vm_events(PGALLOC_DMA + zone->idx, 1L << order);
 	zone_statistics(preferred_zone, zone);
@@ -455,8 +458,8 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	int pindex = pol->high_order ? order_to_pindex(list_mt, order) : list_mt;
 	struct plist *list = &pcp->lists[pindex];
 
-	page->flags = PG_pcp;
-	page->order = (uint8_t)order;
+	WRITE_ONCE(page->flags, (uint8_t)PG_pcp);  /* read by a neighbour's page_is_buddy */
+	WRITE_ONCE(page->order, (uint8_t)order);
 	page->mt = (uint8_t)(pol->high_order ? list_mt : migratetype);
 	if (pol->cold_tail && (hint & __GFP_COLD))
 		plist_add_tail(zone, list, page);
@@ -470,7 +473,9 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	if (pol->batch_scale) {
 		pcp->alloc_factor >>= 1;
 		if (order && order <= PAGE_ALLOC_COSTLY_ORDER) {
-			free_high = pcp->free_count >= batch && (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER);
+			/* 2025 ("increase pcp->free_count threshold to trigger free_high", in 6.18): batch + high_min / 2 */
+			free_high = pcp->free_count >= batch + pcp->high_min / 2 && (pcp->flags & PCPF_PREV_FREE_HIGH_ORDER) &&
+				    (!(pcp->flags & PCPF_FREE_HIGH_BATCH) || pcp->count >= batch);
 			pcp->flags |= PCPF_PREV_FREE_HIGH_ORDER;
 		} else {
 			pcp->flags &= (uint8_t)~PCPF_PREV_FREE_HIGH_ORDER;

@@ -46,6 +46,8 @@ enum pcp_stat_item {
 	PCP_STAT_DRAIN_PAGES,
 	PCP_STAT_FREE,          /* frees that went onto a list */
 	PCP_STAT_BYPASS,        /* eligible, but went to the buddy (trylock failed, remote busy) */
+	PCP_STAT_REFILL_BLOCKS, /* blocks (any order) refilled: the kernel's percpu_refill=1 lines */
+	PCP_STAT_DRAIN_BLOCKS,  /* blocks (any order) drained: the kernel's mm_page_pcpu_drain lines */
 	NR_PCP_STAT_ITEMS
 };
 

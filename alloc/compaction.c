@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * compaction.c - direct compaction (Linux 4.12's mm/compaction.c, cut down): a migrate
+ * scanner walks the zone up from its start isolating movable LRU pages, a free scanner
+ * walks down from its end isolating free pages of movable pageblocks as targets; each
+ * isolated page is copied (backed mode) to a target, its owner is told (moved), the
+ * target takes its place on the LRU and the source is freed; the run ends when the
+ * scanners meet (COMPACT_COMPLETE) or a free block of the requested order exists on a
+ * usable list (COMPACT_SUCCESS). compaction_suitable checks the 4.12 watermark
+ * (min, or low for costly orders, plus compact_gap = 2 << order, at order 0) and the
+ * fragmentation index (sysctl_extfrag_threshold 500) for costly orders.
+ *
+ * Not modelled: deferral (compact_considered/defer_shift), the cached scanner positions
+ * and pageblock skip hints, kcompactd, lock contention bail-outs, migration of blocks of
+ * order > 0 (they are skipped; reclaim can still free them).
+ *
+ * Compaction takes its targets from the buddy under zone->lock (never through rmqueue or
+ * a per-CPU list) and frees sources and unused targets with free_one_page: see
+ * alloc/reclaim.h. The migrate scanner reads the LRU's state bytes under lru->lock; the
+ * free scanner reads page flags under zone->lock (a non-free page's flags may change
+ * under it, as PageBuddy checks race in the kernel; only free pages are taken, and free
+ * pages change only under zone->lock).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc/internal.h"
+#include "alloc/reclaim.h"
+#include "alloc/vmstat.h"
+#include "pcp/pcp.h"
+
+#define COMPACT_CLUSTER_MAX     SWAP_CLUSTER_MAX
+#define sysctl_extfrag_threshold 500
+
+struct compact_control {
+	struct zone *zone;
+	struct machine *m;
+	unsigned int order;
+	int migratetype;
+	unsigned int alloc_flags;
+	int classzone_idx;
+	enum compact_priority prio;
+	unsigned long migrate_pfn, free_pfn;
+	struct page *migratepages[COMPACT_CLUSTER_MAX];
+	unsigned long nr_migratepages;
+	struct page **freepages;        /* order-0 targets */
+	unsigned long nr_freepages, cap_freepages;
+};
+
+/* fragmentation_index: 0 - 1000; near 1000 means free memory exists but is fragmented. */
+int fragmentation_index(struct zone *zone, unsigned int order)
+{
+	unsigned long requested = 1UL << order, free_pages = 0, free_blocks_total = 0, free_blocks_suitable = 0;
+
+	if (!order)
+		return -1000;
+	zone_lock(zone);
+	for (unsigned int o = 0; o < MAX_ORDER; o++) {
+		unsigned long blocks = zone->free_area[o].nr_free;
+		free_blocks_total += blocks;
+		free_pages += blocks << o;
+		if (o >= order)
+			free_blocks_suitable += blocks << (o - order);
+	}
+	zone_unlock(zone);
+	if (!free_blocks_total)
+		return 0;
+	if (free_blocks_suitable)
+		return -1000;
+	return (int)(1000 - ((1000 + free_pages * 1000 / requested) / free_blocks_total));
+}
+
+static enum compact_result __compaction_suitable(struct zone *zone, int order, unsigned int alloc_flags,
+						 int classzone_idx, unsigned long wmark_target)
+{
+	unsigned long watermark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK];
+
+	if (zone_watermark_ok(zone, (unsigned)order, watermark, classzone_idx, alloc_flags))
+		return COMPACT_SUCCESS;
+	/* order-0 pages above min (low for costly) plus room for migration targets */
+	watermark = order > PAGE_ALLOC_COSTLY_ORDER ? low_wmark_pages(zone) : min_wmark_pages(zone);
+	watermark += 2UL << order;      /* compact_gap */
+	if (!__zone_watermark_ok(zone, 0, watermark, classzone_idx, ALLOC_CMA, (long)wmark_target))
+		return COMPACT_SKIPPED;
+	return COMPACT_CONTINUE;
+}
+
+enum compact_result compaction_suitable(struct zone *zone, int order, unsigned int alloc_flags, int classzone_idx)
+{
+	enum compact_result ret = __compaction_suitable(zone, order, alloc_flags, classzone_idx,
+							zone_page_state_snapshot(zone, NR_FREE_PAGES));
+	if (ret == COMPACT_CONTINUE && order > PAGE_ALLOC_COSTLY_ORDER) {
+		int fragindex = fragmentation_index(zone, (unsigned)order);
+		if (fragindex >= 0 && fragindex <= sysctl_extfrag_threshold)
+			ret = COMPACT_NOT_SUITABLE_ZONE;
+	}
+	if (ret == COMPACT_NOT_SUITABLE_ZONE)
+		ret = COMPACT_SKIPPED;
+	return ret;
+}
+
+/* Would compaction help were reclaim to free everything reclaimable? (should_compact_retry) */
+bool compaction_zonelist_suitable(const struct alloc_context *ac, int order, int alloc_flags)
+{
+	for (struct zoneref *z = ac->preferred_zoneref; z->zone; z++) {
+		if (z->zone_idx > (int)ac->high_zoneidx || (ac->nodemask && !node_isset(z->zone->node, ac->nodemask)))
+			continue;
+		unsigned long available = zone_reclaimable_pages(z->zone) / (unsigned long)order;
+		available += zone_page_state_snapshot(z->zone, NR_FREE_PAGES);
+		if (__compaction_suitable(z->zone, order, (unsigned)alloc_flags, ac_classzone_idx(ac), available) ==
+		    COMPACT_CONTINUE)
+			return true;
+	}
+	return false;
+}
+
+static bool migrate_async_suitable(int mt) { return mt == MIGRATE_MOVABLE || mt == MIGRATE_CMA; }
+
+/* __compact_finished (4.12) */
+static enum compact_result compact_finished(struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+
+	if ((cc->free_pfn >> pageblock_order) <= (cc->migrate_pfn >> pageblock_order))
+		return COMPACT_COMPLETE;
+	unsigned long watermark = zone->_watermark[cc->alloc_flags & ALLOC_WMARK_MASK];
+	if (!zone_watermark_ok(zone, cc->order, watermark, cc->classzone_idx, cc->alloc_flags))
+		return COMPACT_CONTINUE;
+	enum compact_result ret = COMPACT_NO_SUITABLE_PAGE;
+	zone_lock(zone);
+	for (unsigned int order = cc->order; order < MAX_ORDER; order++) {
+		struct free_area *area = &zone->free_area[order];
+		bool can_steal;
+		if (!plist_empty(&area->free_list[cc->migratetype]) ||
+		    (cc->migratetype == MIGRATE_MOVABLE && !plist_empty(&area->free_list[MIGRATE_CMA])) ||
+		    find_suitable_fallback(area, order, cc->migratetype, true, &can_steal) != -1) {
+			ret = COMPACT_SUCCESS;
+			break;
+		}
+	}
+	zone_unlock(zone);
+	return ret == COMPACT_NO_SUITABLE_PAGE ? COMPACT_CONTINUE : ret;
+}
+
+/* isolate_migratepages: movable order-0 LRU pages, pageblock by pageblock, below the free scanner. */
+static void isolate_migratepages(struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+	struct machine *m = cc->m;
+	struct lru_node *lru = zone->zone_pgdat->lru;
+	unsigned long scanned = 0;
+
+	while (!cc->nr_migratepages && cc->migrate_pfn < cc->free_pfn) {
+		unsigned long low = cc->migrate_pfn;
+		unsigned long end = (low | (pageblock_nr_pages - 1)) + 1;
+		if (end > cc->free_pfn)
+			end = cc->free_pfn;
+		if (cc->prio == COMPACT_PRIO_ASYNC) {
+			zone_lock(zone);
+			int mt = get_pageblock_migratetype_pfn(m, low);
+			zone_unlock(zone);
+			if (!migrate_async_suitable(mt)) {
+				cc->migrate_pfn = end;
+				continue;
+			}
+		}
+		pthread_mutex_lock(&lru->lock);
+		unsigned long pfn;
+		for (pfn = low; pfn < end && cc->nr_migratepages < COMPACT_CLUSTER_MAX; pfn++) {
+			scanned++;
+			unsigned st = lru->state[pfn - lru->start_pfn];
+			if (!(st & PG_movable) || (st & LRU_ISOLATED))
+				continue;
+			struct page *page = __pfn_to_page(m, pfn);
+			if (READ_ONCE(page->order))
+				continue;
+			lru_isolate_locked(lru, zone, page);
+			cc->migratepages[cc->nr_migratepages++] = page;
+		}
+		pthread_mutex_unlock(&lru->lock);
+		cc->migrate_pfn = pfn;
+	}
+	count_vm_events(COMPACTMIGRATE_SCANNED, (long)scanned);
+	count_vm_events(COMPACTISOLATED, (long)cc->nr_migratepages);
+}
+
+/* Take one free block off the buddy lists as order-0 allocated targets (__isolate_free_page). */
+static bool isolate_free_block(struct compact_control *cc, struct page *page, unsigned int order)
+{
+	struct zone *zone = cc->zone;
+	unsigned long watermark = min_wmark_pages(zone) + (1UL << order);
+
+	if (!__zone_watermark_ok(zone, 0, watermark, 0, ALLOC_CMA, zone_page_state_snapshot(zone, NR_FREE_PAGES)))
+		return false;
+	struct free_area *area = &zone->free_area[order];
+	int mt = page->mt;
+	plist_del(zone, &area->free_list[mt], page);
+	WRITE_ONCE(area->nr_free, area->nr_free - 1);
+	__mod_zone_freepage_state(zone, -(1L << order), mt);
+	for (unsigned long i = 0; i < (1UL << order); i++) {      /* split_page */
+		WRITE_ONCE(page[i].flags, (uint8_t)PG_head);
+		WRITE_ONCE(page[i].order, (uint8_t)0);
+		page[i].private = 0;
+		if (cc->nr_freepages == cc->cap_freepages) {
+			cc->cap_freepages = cc->cap_freepages ? 2 * cc->cap_freepages : 64;
+			cc->freepages = realloc(cc->freepages, cc->cap_freepages * sizeof(*cc->freepages));
+		}
+		cc->freepages[cc->nr_freepages++] = &page[i];
+	}
+	return true;
+}
+
+/* isolate_freepages: from the top, a pageblock at a time, while above the migrate scanner. */
+static void isolate_freepages(struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+	struct machine *m = cc->m;
+	unsigned long scanned = 0, isolated = cc->nr_freepages;
+
+	while (cc->nr_freepages < cc->nr_migratepages &&
+	       (cc->free_pfn >> pageblock_order) > (cc->migrate_pfn >> pageblock_order)) {
+		unsigned long start = cc->free_pfn, end = start + pageblock_nr_pages;
+		if (start < zone->zone_start_pfn)
+			start = zone->zone_start_pfn;
+		if (end > zone_end_pfn(zone))
+			end = zone_end_pfn(zone);
+		zone_lock(zone);
+		int mt = get_pageblock_migratetype_pfn(m, start);
+		struct page *first = __pfn_to_page(m, start);
+		bool suitable = pfn_zone(m, start) == zone && migrate_async_suitable(mt) &&
+				!((READ_ONCE(first->flags) & PG_buddy) && first->order >= pageblock_order);
+		for (unsigned long pfn = start; suitable && pfn < end;) {
+			struct page *page = __pfn_to_page(m, pfn);
+			scanned++;
+			if (!(READ_ONCE(page->flags) & PG_buddy)) {
+				pfn++;
+				continue;
+			}
+			unsigned int order = page->order;
+			if (!isolate_free_block(cc, page, order))
+				break;
+			pfn += 1UL << order;
+		}
+		zone_unlock(zone);
+		cc->free_pfn -= pageblock_nr_pages;
+	}
+	count_vm_events(COMPACTFREE_SCANNED, (long)scanned);
+	count_vm_events(COMPACTISOLATED, (long)(cc->nr_freepages - isolated));
+}
+
+static void free_target(struct compact_control *cc, struct page *page)
+{
+	unsigned long pfn = __page_to_pfn(cc->m, page);
+
+	if (free_pages_prepare(cc->m, page, 0))
+		free_one_page(cc->zone, page, pfn, 0, get_pageblock_migratetype_pfn(cc->m, pfn));
+}
+
+/* migrate_pages: copy, tell the owner, put the target on the LRU, free the source. */
+static void migrate_pages(struct compact_control *cc)
+{
+	struct machine *m = cc->m;
+	struct lru_node *lru = cc->zone->zone_pgdat->lru;
+	long ok = 0, fail = 0;
+
+	for (unsigned long i = 0; i < cc->nr_migratepages; i++) {
+		struct page *src = cc->migratepages[i];
+		if (!cc->nr_freepages)
+			isolate_freepages(cc);
+		if (!cc->nr_freepages) {
+			lru_putback(m, src);
+			fail++;
+			continue;
+		}
+		struct page *dst = cc->freepages[--cc->nr_freepages];
+		if (m->arena)
+			memcpy(__page_address(m, dst), __page_address(m, src), PAGE_SIZE);
+		const struct page_owner *o = lru_owner(m, src);
+		unsigned long sidx = __page_to_pfn(m, src) - lru->start_pfn;
+		pthread_mutex_lock(&lru->lock);
+		unsigned flags = lru->state[sidx] & ~LRU_ISOLATED;
+		pthread_mutex_unlock(&lru->lock);
+		int owner = (int)src->private;
+		if (o->ops->moved)
+			o->ops->moved(o->ctx, src, dst);
+		/* the target takes the source's place (same zone, same stat) */
+		__lru_add(m, dst, owner, flags);
+		__mod_zone_page_state(cc->zone, (flags & PG_lru) ? NR_ZONE_INACTIVE_FILE : NR_ZONE_ACTIVE_ANON, -1);
+		pthread_mutex_lock(&lru->lock);
+		lru->state[sidx] = 0;
+		WRITE_ONCE(src->flags, (uint8_t)PG_head);
+		src->private = 0;
+		pthread_mutex_unlock(&lru->lock);
+		free_target(cc, src);
+		ok++;
+	}
+	cc->nr_migratepages = 0;
+	count_vm_events(PGMIGRATE_SUCCESS, ok);
+	if (fail)
+		count_vm_events(PGMIGRATE_FAIL, fail);
+}
+
+static enum compact_result compact_zone(struct compact_control *cc)
+{
+	struct zone *zone = cc->zone;
+	enum compact_result ret = compaction_suitable(zone, (int)cc->order, cc->alloc_flags, cc->classzone_idx);
+
+	if (ret == COMPACT_SUCCESS || ret == COMPACT_SKIPPED)
+		return ret;
+	cc->migrate_pfn = zone->zone_start_pfn;
+	cc->free_pfn = (zone_end_pfn(zone) - 1) & ~(pageblock_nr_pages - 1);
+	while ((ret = compact_finished(cc)) == COMPACT_CONTINUE) {
+		isolate_migratepages(cc);
+		if (!cc->nr_migratepages)
+			continue;
+		migrate_pages(cc);
+	}
+	for (unsigned long i = 0; i < cc->nr_freepages; i++)      /* release_freepages */
+		free_target(cc, cc->freepages[i]);
+	cc->nr_freepages = 0;
+	free(cc->freepages);
+	cc->freepages = NULL;
+	cc->cap_freepages = 0;
+	/* this CPU's lists may hold pages that would complete a block (4.12 drains them) */
+	if (current_binding.cs)
+		drain_local_pages(zone);
+	return ret;
+}
+
+/* try_to_compact_pages: each zone of the zonelist in turn until one has the block. */
+enum compact_result try_to_compact_pages(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
+					 const struct alloc_context *ac, enum compact_priority prio)
+{
+	enum compact_result rc = COMPACT_SKIPPED;
+
+	if (!(gfp_mask & __GFP_IO) || !order)
+		return COMPACT_SKIPPED;
+	for (struct zoneref *z = ac->preferred_zoneref; z->zone; z++) {
+		if (z->zone_idx > (int)ac->high_zoneidx || (ac->nodemask && !node_isset(z->zone->node, ac->nodemask)))
+			continue;
+		struct compact_control cc = {
+			.zone = z->zone,
+			.m = ac->m,
+			.order = order,
+			.migratetype = ac->migratetype,
+			.alloc_flags = alloc_flags,
+			.classzone_idx = ac_classzone_idx(ac),
+			.prio = prio,
+		};
+		enum compact_result status = compact_zone(&cc);
+		if (status > rc)
+			rc = status;
+		if (status == COMPACT_SUCCESS)
+			break;
+	}
+	return rc;
+}

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kswapd.c - one reclaim thread per node (Linux 4.12's kswapd/balance_pgdat, cut down).
+ * Woken by the slow path (wake_all_kswapds) when an allocation fell below the low
+ * watermark; reclaims from the node's LRU at falling priority until an eligible zone is
+ * above its high watermark, as 4.12's balance_pgdat does, then sleeps on a condition
+ * variable. A node where a whole run reclaims nothing counts a failure; after
+ * MAX_RECLAIM_RETRIES of them it is left to direct reclaim until some reclaim succeeds.
+ *
+ * kswapd is not a model CPU: it sets current_binding.m (so counters go to the machine's
+ * off-CPU vm events and page_address works) but no CPU, frees straight to the buddy and
+ * never touches a per-CPU list (see alloc/reclaim.h). The thread starts on the first
+ * wakeup and stops in machine_destroy (kswapd_stop).
+ */
+#include <stdio.h>
+
+#include "alloc/internal.h"
+#include "alloc/reclaim.h"
+#include "alloc/vmstat.h"
+
+static bool zone_balanced(struct zone *zone, int order, int classzone_idx)
+{
+	unsigned long mark = high_wmark_pages(zone);
+
+	/* zone_watermark_ok_safe: the exact count, per-CPU deltas included */
+	return __zone_watermark_ok(zone, (unsigned)order, mark, classzone_idx, 0,
+				   zone_page_state_snapshot(zone, NR_FREE_PAGES));
+}
+
+/* 4.12: balanced when any eligible zone meets its high watermark (checked high to low). */
+static bool pgdat_balanced(pg_data_t *pgdat, int order, int classzone_idx)
+{
+	bool any = false;
+
+	for (int i = classzone_idx; i >= 0; i--) {
+		struct zone *zone = &pgdat->node_zones[i];
+		if (!managed_zone(zone))
+			continue;
+		any = true;
+		if (zone_balanced(zone, order, classzone_idx))
+			return true;
+	}
+	return !any;
+}
+
+/*
+ * balance_pgdat: reclaim at falling priority; the priority drops when a pass freed less
+ * than it aimed at. Order > 0 is balanced at order 0 (4.12 leaves high orders to
+ * kcompactd, which the model does not have).
+ */
+static void balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
+{
+	struct kswapd *k = pgdat->kswapd;
+	unsigned long total = 0;
+
+	(void)order;
+	count_vm_event(PAGEOUTRUN);
+	for (int priority = DEF_PRIORITY; priority >= 1;) {
+		if (pgdat_balanced(pgdat, 0, classzone_idx))
+			break;
+		unsigned long nr_to_reclaim = 0;
+		for (int i = 0; i <= classzone_idx; i++) {
+			struct zone *zone = &pgdat->node_zones[i];
+			if (!managed_zone(zone))
+				continue;
+			unsigned long h = high_wmark_pages(zone);
+			nr_to_reclaim += h > SWAP_CLUSTER_MAX ? h : SWAP_CLUSTER_MAX;
+		}
+		unsigned long r = shrink_node(pgdat, classzone_idx, nr_to_reclaim, priority, true);
+		total += r;
+		if (r < nr_to_reclaim)
+			priority--;
+		pthread_mutex_lock(&k->lock);
+		bool stop = k->stop;
+		pthread_mutex_unlock(&k->lock);
+		if (stop)
+			break;
+	}
+	if (!total)
+		atomic_fetch_add(&k->failures, 1);
+}
+
+static void *kswapd_main(void *arg)
+{
+	pg_data_t *pgdat = arg;
+	struct kswapd *k = pgdat->kswapd;
+
+	/* not a CPU: counters go off-CPU, no pcp (see the file comment) */
+	current_binding.m = pgdat->machine;
+	current_binding.cs = NULL;
+	current_binding.cpu = -1;
+	pthread_mutex_lock(&k->lock);
+	for (;;) {
+		while (!k->woken && !k->stop) {
+			k->running = false;
+			pthread_cond_broadcast(&k->idle);
+			pthread_cond_wait(&k->wait, &k->lock);
+		}
+		if (k->stop)
+			break;
+		int order = k->order, classzone_idx = k->classzone_idx;
+		k->order = 0;
+		k->classzone_idx = 0;
+		k->woken = false;
+		k->running = true;
+		k->runs++;
+		pthread_mutex_unlock(&k->lock);
+		balance_pgdat(pgdat, order, classzone_idx);
+		pthread_mutex_lock(&k->lock);
+	}
+	k->running = false;
+	pthread_cond_broadcast(&k->idle);
+	pthread_mutex_unlock(&k->lock);
+	current_binding.m = NULL;
+	return NULL;
+}
+
+/*
+ * wakeup_kswapd (4.12): record the order and classzone wanted; wake only when the node is
+ * not hopeless and no eligible zone is balanced.
+ */
+void wakeup_kswapd(struct zone *zone, int order, enum zone_type classzone_idx)
+{
+	pg_data_t *pgdat = zone->zone_pgdat;
+	struct kswapd *k = pgdat->kswapd;
+
+	if (!managed_zone(zone) || !k)
+		return;
+	if (atomic_load(&k->failures) >= MAX_RECLAIM_RETRIES)
+		return;
+	for (int z = 0; z <= (int)classzone_idx; z++) {
+		struct zone *zz = &pgdat->node_zones[z];
+		if (managed_zone(zz) && zone_balanced(zz, order, (int)classzone_idx))
+			return;
+	}
+	pthread_mutex_lock(&k->lock);
+	if (k->stop) {
+		pthread_mutex_unlock(&k->lock);
+		return;
+	}
+	if (!k->started) {
+		k->running = true;      /* until it first sleeps */
+		if (pthread_create(&k->thread, NULL, kswapd_main, pgdat)) {
+			k->running = false;
+			pthread_mutex_unlock(&k->lock);
+			return;
+		}
+		k->started = true;
+	}
+	if (order > k->order)
+		k->order = order;
+	if ((int)classzone_idx > k->classzone_idx)
+		k->classzone_idx = (int)classzone_idx;
+	if (!k->woken) {
+		k->woken = true;
+		k->wakeups++;
+		pthread_cond_signal(&k->wait);
+	}
+	pthread_mutex_unlock(&k->lock);
+}
+
+void kswapd_wait_idle(struct machine *m)
+{
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		struct kswapd *k = m->node_data[nid]->kswapd;
+		if (!k)
+			continue;
+		pthread_mutex_lock(&k->lock);
+		while (k->started && !k->stop && (k->running || k->woken))
+			pthread_cond_wait(&k->idle, &k->lock);
+		pthread_mutex_unlock(&k->lock);
+	}
+}
+
+unsigned long kswapd_wakeups(struct machine *m)
+{
+	unsigned long n = 0;
+
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		struct kswapd *k = m->node_data[nid]->kswapd;
+		if (!k)
+			continue;
+		pthread_mutex_lock(&k->lock);
+		n += k->wakeups;
+		pthread_mutex_unlock(&k->lock);
+	}
+	return n;
+}
+
+void kswapd_stop(pg_data_t *pgdat)
+{
+	struct kswapd *k = pgdat->kswapd;
+
+	if (!k)
+		return;
+	pthread_mutex_lock(&k->lock);
+	bool started = k->started;
+	k->stop = true;
+	pthread_cond_signal(&k->wait);
+	pthread_mutex_unlock(&k->lock);
+	if (started)
+		pthread_join(k->thread, NULL);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * rcu.h - the zonelists' RCU (liburcu, memb flavour, read side inlined with _LGPL_SOURCE).
+ *
+ * Readers: zonelist_read_lock() before node_zonelist(), zonelist_read_unlock() after the
+ * last use of the list or any zoneref in it (the whole __alloc_pages_nodemask call).
+ * Writers: publish with an atomic exchange, zonelist_synchronize(), then free the old list.
+ * The thread must be registered (cpu_bind does it). Read sections nest and never block
+ * a writer's publication; they must not call anything that waits for a grace period
+ * (build_all_zonelists, memory hotplug).
+ *
+ * ThreadSanitizer does not see liburcu's ordering (membarrier and volatile accesses), so
+ * under it each read-side unlock releases, and each grace period acquires, one TSan sync
+ * object: every reader that finished before the grace period happens-before the free.
+ * Use these wrappers rather than urcu_memb_read_unlock() directly where a list is read.
+ */
+#ifndef ALLOC_RCU_H
+#define ALLOC_RCU_H
+
+#ifndef _LGPL_SOURCE
+#define _LGPL_SOURCE
+#endif
+#include <urcu/urcu-memb.h>
+
+#if defined(__SANITIZE_THREAD__)
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+extern char zonelist_rcu_tsan_sync;
+#define ZONELIST_TSAN_RELEASE() __tsan_release(&zonelist_rcu_tsan_sync)
+#define ZONELIST_TSAN_ACQUIRE() __tsan_acquire(&zonelist_rcu_tsan_sync)
+#else
+#define ZONELIST_TSAN_RELEASE() do { } while (0)
+#define ZONELIST_TSAN_ACQUIRE() do { } while (0)
+#endif
+
+static inline void zonelist_read_lock(void) { urcu_memb_read_lock(); }
+static inline void zonelist_read_unlock(void)
+{
+	ZONELIST_TSAN_RELEASE();
+	urcu_memb_read_unlock();
+}
+static inline void zonelist_synchronize(void)
+{
+	urcu_memb_synchronize_rcu();
+	ZONELIST_TSAN_ACQUIRE();
+}
+
+#endif /* ALLOC_RCU_H */

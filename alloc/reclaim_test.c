@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reclaim_test - direct reclaim and direct compaction of owner pages on the LRU, and the
+ * slow path's latency histograms, on small flat machines (one Normal zone at 4 GiB, one
+ * CPU). The allocations here leave __GFP_KSWAPD_RECLAIM out so kswapd never runs: what
+ * is reclaimed is reclaimed by the allocating thread (alloc/slowpath_test.c has kswapd).
+ */
+#include <stdatomic.h>
+
+#include "alloc/internal.h"
+#include "alloc/reclaim.h"
+#include "alloc/testing.h"
+#include "pcp/pcp.h"
+
+#define CHECK_LRU(m)                                                                        \
+	do {                                                                                \
+		char _e[256];                                                               \
+		if (check_lru((m), _e, sizeof(_e))) {                                       \
+			fprintf(stderr, "  %s:%d: check_lru: %s\n", __FILE__, __LINE__, _e);   \
+			t_failed_checks++;                                                  \
+		}                                                                           \
+	} while (0)
+
+#define BASE_PFN        0x100000UL      /* 4 GiB: Normal only */
+#define GFP_DIRECT      (__GFP_DIRECT_RECLAIM | __GFP_IO | __GFP_FS)    /* GFP_KERNEL without kswapd */
+
+struct towner {
+	struct machine *m;
+	unsigned long npages;
+	_Atomic unsigned char *held;    /* per pfn - BASE_PFN: the owner holds it */
+	struct page **slot;             /* compaction test: slot -> page */
+	atomic_long evicted, moved, refused;
+	bool refuse;
+	int id;
+};
+
+static bool t_evict(void *ctx, struct page *page)
+{
+	struct towner *o = ctx;
+	unsigned long i = __page_to_pfn(o->m, page) - BASE_PFN;
+	unsigned char one = 1;
+
+	if (o->refuse) {
+		atomic_fetch_add(&o->refused, 1);
+		return false;
+	}
+	if (!atomic_compare_exchange_strong(&o->held[i], &one, 0))
+		return false;
+	atomic_fetch_add(&o->evicted, 1);
+	return true;
+}
+
+static void t_moved(void *ctx, struct page *from, struct page *to)
+{
+	struct towner *o = ctx;
+	unsigned long fi = __page_to_pfn(o->m, from) - BASE_PFN, ti = __page_to_pfn(o->m, to) - BASE_PFN;
+
+	if (o->slot && o->m->arena) {
+		long slot = *(long *)__page_address(o->m, to);  /* contents were copied */
+		if (slot >= 0 && o->slot[slot] == from)
+			o->slot[slot] = to;
+		else
+			fprintf(stderr, "  moved: page %#lx carries slot %ld, which is not it\n", fi, slot);
+	}
+	atomic_store(&o->held[ti], atomic_exchange(&o->held[fi], 0));
+	atomic_fetch_add(&o->moved, 1);
+}
+
+static const struct page_owner_ops t_ops = { t_evict, t_moved };
+
+static void towner_init(struct towner *o, struct machine *m, unsigned long npages)
+{
+	memset(o, 0, sizeof(*o));
+	o->m = m;
+	o->npages = npages;
+	o->held = calloc(npages, 1);
+	o->id = lru_register_owner(m, &t_ops, o);
+}
+
+/* Take every page back from the LRU and free it. */
+static void towner_release(struct towner *o)
+{
+	for (unsigned long i = 0; i < o->npages; i++) {
+		if (!atomic_load(&o->held[i]))
+			continue;
+		struct page *p = __pfn_to_page(o->m, BASE_PFN + i);
+		CHECK(lru_del(p));
+		atomic_store(&o->held[i], 0);
+		__free_pages(p, 0);
+	}
+	free(o->held);
+	free(o->slot);
+}
+
+static unsigned long ev(struct machine *m, enum vm_event_item item)
+{
+	unsigned long e[NR_VM_EVENT_ITEMS];
+	all_vm_events(m, e);
+	return e[item];
+}
+
+static long free_snapshot(struct machine *m)
+{
+	return zone_page_state_snapshot(&m->node_data[0]->node_zones[ZONE_NORMAL], NR_FREE_PAGES);
+}
+
+static struct machine *small_machine(unsigned long pages, bool backed)
+{
+	struct machine_desc d;
+
+	machine_desc_default(&d);
+	d.nr_cpus = 1;
+	d.cpu_to_node[0] = 0;
+	d.nr_ranges = 1;
+	d.ranges[0] = (struct mem_range){ BASE_PFN, BASE_PFN + pages, 0 };
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		d.reserved_pages[0][z] = 0;
+	d.backed = backed;
+	struct machine *m = t_machine(&d);
+	cpu_bind(m, 0);
+	return m;
+}
+
+static void done(struct machine *m)
+{
+	drain_all_pages(m, NULL);
+	CHECK_CONSISTENT(m);
+	CHECK_LRU(m);
+	struct zone *z = &m->node_data[0]->node_zones[ZONE_NORMAL];
+	CHECK_EQ(free_snapshot(m), z->managed_pages);
+	CHECK_EQ(lru_pages(m, 0), 0);
+	cpu_unbind();
+	machine_destroy(m);
+}
+
+/*
+ * Direct reclaim frees owner pages: on 64 MiB (16384 frames) allocate 20000 reclaimable
+ * pages and put each on the LRU, without kswapd.
+ *   |<---------------- 16384 frames: every one on the LRU, oldest evicted ---------------->|
+ * Expect: every allocation succeeds; evict() was called for what pgsteal_direct counts;
+ * pgscan_direct >= pgsteal_direct; allocstall_normal > 0; no oom_kill, no kswapd run;
+ * the slow path's successes after reclaim are in the "reclaim" histogram.
+ */
+static void direct_reclaim_frees_owner_pages(void)
+{
+	struct machine *m = small_machine(16384, false);
+	struct towner o;
+	int fails = 0;
+
+	towner_init(&o, m, 16384);
+	CHECK(o.id >= 1);
+	for (int i = 0; i < 20000; i++) {
+		struct page *p = alloc_pages(GFP_DIRECT | __GFP_MOVABLE, 0);
+		if (!p) {
+			fails++;
+			continue;
+		}
+		atomic_store(&o.held[__page_to_pfn(m, p) - BASE_PFN], 1);
+		lru_add(p, o.id, PG_lru);
+	}
+	CHECK_EQ(fails, 0);
+	CHECK(atomic_load(&o.evicted) > 0);
+	CHECK_EQ(ev(m, PGSTEAL_DIRECT), atomic_load(&o.evicted));
+	CHECK(ev(m, PGSCAN_DIRECT) >= ev(m, PGSTEAL_DIRECT));
+	CHECK(ev(m, ALLOCSTALL_NORMAL) > 0);
+	CHECK_EQ(ev(m, OOM_KILL), 0);
+	CHECK_EQ(ev(m, PAGEOUTRUN), 0);
+	CHECK_EQ(ev(m, PGSTEAL_KSWAPD), 0);
+	CHECK_EQ(ev(m, PGALLOC_CALLS), 20000);
+
+	struct slowpath_latency all, rec;
+	slowpath_latency(m, SLOWPATH_ALL, &all);
+	slowpath_latency(m, SLOWPATH_RECLAIM, &rec);
+	CHECK_EQ(all.count, ev(m, PGALLOC_SLOWPATH));
+	CHECK(rec.count > 0);
+	CHECK(all.p50_ns <= all.p90_ns && all.p90_ns <= all.p99_ns && all.p99_ns <= all.p999_ns &&
+	      all.p999_ns <= all.max_ns);
+	CHECK(rec.max_ns > 0);
+	double rate = slowpath_fastpath_rate(m);
+	CHECK(rate > 0.0 && rate < 1.0);
+	CHECK_EQ(lru_pages(m, 0) + atomic_load(&o.evicted), 20000);
+	CHECK_CONSISTENT(m);
+	CHECK_LRU(m);
+	towner_release(&o);
+	slowpath_latency_reset(m);
+	slowpath_latency(m, SLOWPATH_ALL, &all);
+	CHECK_EQ(all.count, 0);
+	done(m);
+}
+
+/*
+ * An owner that keeps its pages (2048 on the LRU, the rest of memory held by the test):
+ * reclaim scans but frees nothing; the allocation fails
+ * after MAX_RECLAIM_RETRIES no-progress loops, with one oom_kill (no task is killed).
+ * Expect: NULL, pgsteal_direct 0, pgscan_direct > 0, refused > 0, oom_kill 1.
+ */
+static void refusing_owner_leads_to_oom(void)
+{
+	struct machine *m = small_machine(16384, false);
+	struct towner o;
+	struct zone *z = &m->node_data[0]->node_zones[ZONE_NORMAL];
+
+	towner_init(&o, m, 16384);
+	o.refuse = true;
+	for (long n = 0; free_snapshot(m) > (long)min_wmark_pages(z) + 1; n++) {
+		struct page *p = alloc_pages(GFP_DIRECT, 0);
+		if (!p)
+			break;
+		if (n >= 2048)
+			continue;       /* not on the LRU; freed by machine_destroy */
+		atomic_store(&o.held[__page_to_pfn(m, p) - BASE_PFN], 1);
+		lru_add(p, o.id, PG_lru);
+	}
+	drain_all_pages(m, NULL);
+	while (alloc_pages(GFP_DIRECT | __GFP_NOWARN, 0) && free_snapshot(m) > 0)
+		;       /* these few are leaked to the test, freed by machine_destroy */
+	uint64_t t0 = now_ns();
+	struct page *p = alloc_pages(GFP_DIRECT | __GFP_NOWARN, 0);
+	uint64_t dt = now_ns() - t0;
+	CHECK(p == NULL);
+	CHECK(dt < 10 * 1000000000ull);  /* bounded: 17 reclaim passes over 2048 pages, even under TSan */
+	CHECK_EQ(ev(m, PGSTEAL_DIRECT), 0);
+	CHECK(ev(m, PGSCAN_DIRECT) > 0);
+	CHECK(atomic_load(&o.refused) > 0);
+	CHECK(ev(m, OOM_KILL) >= 1);
+	struct slowpath_latency f;
+	slowpath_latency(m, SLOWPATH_FAIL, &f);
+	CHECK(f.count >= 1);
+	CHECK_CONSISTENT(m);
+	CHECK_LRU(m);
+	cpu_unbind();
+	free(o.held);
+	machine_destroy(m);
+}
+
+/*
+ * Compaction forms a higher-order block from fragmented movable pages (backed, 64 MiB):
+ * take every frame as order-0 movable pages (no free block of order >= 4 left), number
+ * each page's contents by its slot, put them on the LRU as PG_movable, free every other
+ * one:
+ *   | A . A . A . A . A . ... |   (A: movable owner page, .: free order-0 frame)
+ * then allocate order 4 (costly: compaction first).
+ * Expect: the order-4 allocation succeeds; moved() was called (pgmigrate_success);
+ * compact_stall, compact_success, compact_migrate_scanned, compact_free_scanned,
+ * compact_isolated counted; every slot's page still holds its slot number.
+ */
+static void compaction_forms_high_order_block(void)
+{
+	struct machine *m = small_machine(16384, true);
+	struct zone *z = &m->node_data[0]->node_zones[ZONE_NORMAL];
+	struct towner o;
+	long n = 0;
+
+	towner_init(&o, m, 16384);
+	o.slot = calloc(16384, sizeof(*o.slot));
+	for (;;) {
+		struct page *p = alloc_pages(GFP_DIRECT | __GFP_MOVABLE | __GFP_MEMALLOC | __GFP_NOWARN, 0);
+		if (!p)
+			break;
+		o.slot[n++] = p;
+		if (n % 64 == 0) {
+			drain_all_pages(m, NULL);
+			bool big = false;
+			for (int k = 4; k < MAX_ORDER; k++)
+				big |= z->free_area[k].nr_free != 0;
+			if (!big)
+				break;
+		}
+	}
+	drain_all_pages(m, NULL);
+	for (int k = 4; k < MAX_ORDER; k++)
+		CHECK_EQ(z->free_area[k].nr_free, 0);
+	for (long i = 0; i < n; i++) {
+		*(long *)page_address(o.slot[i]) = i;
+		atomic_store(&o.held[__page_to_pfn(m, o.slot[i]) - BASE_PFN], 1);
+		lru_add(o.slot[i], o.id, PG_movable);
+	}
+	for (long i = 1; i < n; i += 2) {
+		CHECK(lru_del(o.slot[i]));
+		atomic_store(&o.held[__page_to_pfn(m, o.slot[i]) - BASE_PFN], 0);
+		__free_pages(o.slot[i], 0);
+		o.slot[i] = NULL;
+	}
+	drain_all_pages(m, NULL);
+	for (int k = 4; k < MAX_ORDER; k++)
+		CHECK_EQ(z->free_area[k].nr_free, 0);
+	CHECK_CONSISTENT(m);
+	CHECK_LRU(m);
+	CHECK_EQ(ev(m, COMPACTSTALL), 0);
+
+	struct page *big = alloc_pages(GFP_DIRECT | __GFP_MOVABLE | __GFP_NOWARN, 4);
+	CHECK(big != NULL);
+	CHECK(ev(m, COMPACTSTALL) >= 1);
+	CHECK(ev(m, COMPACTSUCCESS) >= 1);
+	CHECK(atomic_load(&o.moved) > 0);
+	CHECK_EQ(ev(m, PGMIGRATE_SUCCESS), atomic_load(&o.moved));
+	CHECK(ev(m, COMPACTMIGRATE_SCANNED) > 0);
+	CHECK(ev(m, COMPACTFREE_SCANNED) > 0);
+	CHECK(ev(m, COMPACTISOLATED) > 0);
+	CHECK_EQ(ev(m, OOM_KILL), 0);
+	for (long i = 0; i < n; i += 2)
+		CHECK_EQ(*(long *)page_address(o.slot[i]), i);
+	struct slowpath_latency c;
+	slowpath_latency(m, SLOWPATH_COMPACT, &c);
+	CHECK_EQ(c.count, 1);
+	CHECK_CONSISTENT(m);
+	CHECK_LRU(m);
+	if (big)
+		__free_pages(big, 4);
+	towner_release(&o);
+	done(m);
+}
+
+/*
+ * Compaction that cannot help: the same fragmentation, but the pages are reclaimable
+ * only (not movable) and their owner keeps them. Expect: the order-4 __GFP_NORETRY
+ * request finds nothing to migrate (pgmigrate_success 0) and fails without an oom_kill.
+ */
+static void unmovable_pages_are_not_migrated(void)
+{
+	struct machine *m = small_machine(8192, false);
+	struct towner o;
+	long n = 0;
+	struct page **pages = calloc(8192, sizeof(*pages));
+
+	towner_init(&o, m, 8192);
+	o.refuse = true;
+	for (;;) {
+		struct page *p = alloc_pages(GFP_DIRECT | __GFP_MEMALLOC | __GFP_NOWARN, 0);
+		if (!p)
+			break;
+		pages[n++] = p;
+	}
+	for (long i = 0; i < n; i++)
+		lru_add(pages[i], o.id, PG_lru);
+	for (long i = 1; i < n; i += 2) {
+		CHECK(lru_del(pages[i]));
+		__free_pages(pages[i], 0);
+	}
+	drain_all_pages(m, NULL);
+	unsigned long oom = ev(m, OOM_KILL);      /* the exhausting loop's last request was one */
+	struct page *big = alloc_pages(GFP_DIRECT | __GFP_NORETRY | __GFP_NOWARN, 4);
+	CHECK(big == NULL);
+	CHECK_EQ(ev(m, PGMIGRATE_SUCCESS), 0);
+	CHECK_EQ(ev(m, OOM_KILL), oom);
+	CHECK_CONSISTENT(m);
+	CHECK_LRU(m);
+	for (long i = 0; i < n; i += 2) {
+		CHECK(lru_del(pages[i]));
+		__free_pages(pages[i], 0);
+	}
+	free(pages);
+	free(o.held);
+	done(m);
+}
+
+/*
+ * shrink_all_memory evicts everything an owner gives up, and lru_del refuses nothing when
+ * no reclaim runs. Expect: 1000 pages on the LRU, shrink_all_memory frees 1000, LRU empty.
+ */
+static void shrink_all_memory_empties_the_lru(void)
+{
+	struct machine *m = small_machine(8192, false);
+	struct towner o;
+
+	towner_init(&o, m, 8192);
+	for (int i = 0; i < 1000; i++) {
+		struct page *p = alloc_pages(GFP_KERNEL, 0);
+		atomic_store(&o.held[__page_to_pfn(m, p) - BASE_PFN], 1);
+		lru_add(p, o.id, PG_lru | PG_movable);
+	}
+	CHECK_EQ(lru_pages(m, 0), 1000);
+	CHECK_EQ(zone_page_state_snapshot(&m->node_data[0]->node_zones[ZONE_NORMAL], NR_ZONE_INACTIVE_FILE), 1000);
+	CHECK_EQ(shrink_all_memory(m), 1000);
+	CHECK_EQ(atomic_load(&o.evicted), 1000);
+	CHECK_EQ(zone_page_state_snapshot(&m->node_data[0]->node_zones[ZONE_NORMAL], NR_ZONE_INACTIVE_FILE), 0);
+	free(o.held);
+	done(m);
+}
+
+int main(void)
+{
+	RUN(direct_reclaim_frees_owner_pages);
+	RUN(refusing_owner_leads_to_oom);
+	RUN(compaction_forms_high_order_block);
+	RUN(unmovable_pages_are_not_migrated);
+	RUN(shrink_all_memory_empties_the_lru);
+	TEST_SUMMARY();
+}

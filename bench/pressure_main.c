@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pressure_bench - the pressure workload (bench/pressure.h) on its own:
+ *   pressure_bench [machine options] [--pressure-mib N] [Google Benchmark flags]
+ * Machine options give the CPUs (--cpus) and are otherwise only a base; BENCH_MAX_THREADS
+ * caps the thread counts (default: host CPUs). Exits 1 when a run left the machine
+ * inconsistent.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alloc/machine.h"
+#include "bench/gbench.h"
+#include "bench/pressure.h"
+
+int main(int argc, char **argv)
+{
+	struct machine_desc d;
+	char err[512];
+	unsigned long mib = 256;
+
+	machine_desc_default(&d);
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--pressure-mib") && i + 1 < argc) {
+			mib = strtoul(argv[i + 1], NULL, 0);
+			memmove(&argv[i], &argv[i + 2], sizeof(char *) * (size_t)(argc - i - 1));
+			argc -= 2;
+			i--;
+		}
+	if (machine_desc_parse_args(&d, &argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "pressure_bench: %s\n%s", err, machine_options_help);
+		return 2;
+	}
+	int max_threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	const char *mt = getenv("BENCH_MAX_THREADS");
+	if (mt)
+		max_threads = atoi(mt);
+	if (register_pressure_workloads(&d, mib, max_threads))
+		return 2;
+	if (gb_initialize(&argc, argv))
+		return 2;
+	gb_run_specified();
+	gb_shutdown();
+	return pressure_check_failures() || gb_any_error() ? 1 : 0;
+}

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zonelist_churn_bench - the zonelist-churn rows alone (bench/zonelist_churn.h), on the
+ * machine given by the machine options (default: the built-in 16 GiB machine, linux-4.12,
+ * owner scheme). Threads: 1 .. min(host CPUs, BENCH_MAX_THREADS, model CPUs).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "alloc/page_alloc.h"
+#include "bench/gbench.h"
+#include "bench/zonelist_churn.h"
+#include "pcp/pcp.h"
+
+int main(int argc, char **argv)
+{
+	struct machine_desc d;
+	char err[512], name[96];
+
+	machine_desc_default(&d);
+	if (machine_desc_parse_args(&d, &argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "zonelist_churn_bench: %s\n%s", err, machine_options_help);
+		return 2;
+	}
+	int max_threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	const char *mt = getenv("BENCH_MAX_THREADS");
+	if (mt)
+		max_threads = atoi(mt);
+	struct machine *m = machine_create(&d, err, sizeof(err));
+	if (!m) {
+		fprintf(stderr, "zonelist_churn_bench: %s\n", err);
+		return 2;
+	}
+	snprintf(name, sizeof(name), "model-%s-%s", pcp_policies[d.policy].name, pcp_scheme_name(d.scheme));
+	register_zonelist_churn(m, name, max_threads);
+	if (gb_initialize(&argc, argv))
+		return 2;
+	gb_add_context("machine_model", d.name);
+	gb_run_specified();
+	gb_shutdown();
+	machine_destroy(m);
+	if (zonelist_churn_check_failures()) {
+		fprintf(stderr, "zonelist_churn_bench: the consistency checker failed\n");
+		return 1;
+	}
+	return gb_any_error() ? 1 : 0;
+}
