@@ -4,7 +4,10 @@
  *
  * Workloads: repeat (alloc+free one block, the pcp hit path), bulk and rand (LLFree's,
  * bench/llfree_workloads.c), per-order (every order through the full path) and buddy
- * (__rmqueue/__free_one_page alone). Rows are named WORKLOAD/ALLOCATOR/order:N[/threads:T], ALLOCATOR being
+ * (__rmqueue/__free_one_page alone), batch-sweep (B allocs then B frees, B = 1..4096, orders
+ * 0..4), remote-free (producer/consumer pairs), zonelist-churn and pressure. Thread counts run
+ * 1..host CPUs; BENCH_MAX_THREADS=N asks for more (up to the model's CPUs), and such rows
+ * are labelled "oversubscribed". Rows are named WORKLOAD/ALLOCATOR/order:N[/threads:T], ALLOCATOR being
  * model-<policy>-<scheme> (e.g. model-linux-4.12-owner) so every table can be split by
  * workload, allocator and thread count. Times: Google Benchmark 1.7.1's real_time and
  * cpu_time per iteration; one iteration is one alloc+free pair (per thread). Counters:
@@ -55,7 +58,8 @@ struct snap {
 	long lock_wait_ns;
 };
 
-static void take_snap(struct machine *m, int cpu, struct snap *s)
+/* Counters of CPUs [cpu, cpu + n). */
+static void take_snap_cpus(struct machine *m, int cpu, int n, struct snap *s)
 {
 	memset(s, 0, sizeof(*s));
 	for (int nid = 0; nid < m->nr_nodes; nid++)
@@ -63,15 +67,23 @@ static void take_snap(struct machine *m, int cpu, struct snap *s)
 			struct zone *zone = &m->node_data[nid]->node_zones[z];
 			if (!zone->pageset)
 				continue;
-			struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
-			s->allocs += READ_ONCE(ps->pcp_stat[PCP_STAT_ALLOC]);
-			s->hits += READ_ONCE(ps->pcp_stat[PCP_STAT_HIT]);
-			s->refill_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_REFILL_PAGES]);
-			s->drain_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_DRAIN_PAGES]);
-			s->frees += READ_ONCE(ps->pcp_stat[PCP_STAT_FREE]);
+			for (int c = cpu; c < cpu + n; c++) {
+				struct per_cpu_pageset *ps = zone_pageset(zone, c);
+				s->allocs += READ_ONCE(ps->pcp_stat[PCP_STAT_ALLOC]);
+				s->hits += READ_ONCE(ps->pcp_stat[PCP_STAT_HIT]);
+				s->refill_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_REFILL_PAGES]);
+				s->drain_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_DRAIN_PAGES]);
+				s->frees += READ_ONCE(ps->pcp_stat[PCP_STAT_FREE]);
+			}
 			s->lock_wait_ns += atomic_load(&zone->lock_wait_ns);
 		}
-	s->slow = READ_ONCE(m->cpus[cpu].vm_events[PGALLOC_SLOWPATH]);
+	for (int c = cpu; c < cpu + n; c++)
+		s->slow += READ_ONCE(m->cpus[c].vm_events[PGALLOC_SLOWPATH]);
+}
+
+static void take_snap(struct machine *m, int cpu, struct snap *s)
+{
+	take_snap_cpus(m, cpu, 1, s);
 }
 
 /* The last thread out of a run checks the machine (all others have stopped touching it). */
@@ -98,7 +110,9 @@ static void set_counters(gb_state *s, const struct snap *a, const struct snap *b
 		   GB_AVG_THREADS);
 	gb_counter(s, "drain_pages_per_1k_frees", allocs ? 1000.0 * (double)(b->drain_pages - a->drain_pages) / allocs : 0,
 		   GB_AVG_THREADS);
-	gb_counter(s, "zone_lock_wait_ns", allocs ? (double)(b->lock_wait_ns - a->lock_wait_ns) / allocs : 0, GB_AVG_THREADS);
+	/* the zone's wait total covers every thread: per operation of the whole run */
+	gb_counter(s, "zone_lock_wait_ns",
+		   allocs ? (double)(b->lock_wait_ns - a->lock_wait_ns) / allocs / gb_threads_count(s) : 0, GB_AVG_THREADS);
 	gb_counter(s, "ops_per_second", (double)ops, GB_IS_RATE);
 }
 
@@ -116,6 +130,110 @@ static bool bind_thread(gb_state *s, struct machine *m)
 	return true;
 }
 
+static long host_cpus;
+
+/* More threads than the host has CPUs: the row is marked, its times mean little. */
+static void mark_oversubscribed(gb_state *s)
+{
+	if (gb_threads_count(s) > host_cpus)
+		gb_set_label(s, "oversubscribed");
+}
+
+/*
+ * batch sweep (mmtests pagealloc): allocate B blocks, then free the B blocks, for B from 1
+ * to well past pcp high; shows where the lists stop absorbing a burst. One iteration is B
+ * alloc+free pairs: items_per_second counts pairs.
+ */
+struct sweep_arg {
+	struct config *cfg;
+	unsigned int order;
+	int batch;
+};
+
+static void bm_batch_sweep(gb_state *s, void *argp)
+{
+	struct sweep_arg *arg = argp;
+	struct machine *m = arg->cfg->m;
+	struct page **pages = malloc(sizeof(*pages) * (size_t)arg->batch);
+	struct snap a, b;
+
+	if (!pages || !bind_thread(s, m)) {
+		free(pages);
+		return;
+	}
+	take_snap(m, smp_processor_id(), &a);
+	while (gb_keep_running(s)) {
+		for (int i = 0; i < arg->batch; i++)
+			if (unlikely(!(pages[i] = alloc_pages(GFP_KERNEL, arg->order))))
+				abort();
+		for (int i = 0; i < arg->batch; i++)
+			__free_pages(pages[i], arg->order);
+	}
+	take_snap(m, smp_processor_id(), &b);
+	set_counters(s, &a, &b, gb_iterations_done(s) * arg->batch);
+	gb_set_items_processed(s, gb_iterations_done(s) * arg->batch);
+	free(pages);
+	finish_run(s, m);
+}
+
+/*
+ * remote free: even threads produce (allocate and pass the page on), odd threads consume
+ * (free what their producer passed). The consumer's frees land on its own CPU's lists
+ * (drains), the producer's allocations empty its lists (refills). One SPSC ring per pair.
+ */
+#define RF_RING 1024
+struct rf_ring {
+	_Alignas(64) atomic_ulong head;         /* written by the producer */
+	_Alignas(64) atomic_ulong tail;         /* written by the consumer */
+	struct page *slot[RF_RING];
+};
+static struct rf_ring rf_rings[NR_CPUS / 2];
+
+static void bm_remote_free(gb_state *s, void *argp)
+{
+	struct bench_arg *arg = argp;
+	struct machine *m = arg->cfg->m;
+	int t = gb_thread_index(s);
+	struct rf_ring *r = &rf_rings[t / 2];
+	struct snap a, b;
+
+	if (gb_threads_count(s) % 2) {
+		gb_skip_with_error(s, "remote-free needs an even number of threads (producer/consumer pairs)");
+		return;
+	}
+	if (!bind_thread(s, m))
+		return;
+	if (t % 2 == 0) {
+		atomic_store(&r->head, 0);
+		atomic_store(&r->tail, 0);
+	}
+	mark_oversubscribed(s);
+	/* both threads of a pair report the pair's rates: allocations happen on one CPU, frees on the other */
+	take_snap_cpus(m, t & ~1, 2, &a);
+	while (gb_keep_running(s)) {
+		if (t % 2 == 0) {
+			struct page *p = alloc_pages(GFP_KERNEL, arg->order);
+			if (unlikely(!p))
+				abort();
+			unsigned long h = atomic_load_explicit(&r->head, memory_order_relaxed);
+			while (h - atomic_load_explicit(&r->tail, memory_order_acquire) >= RF_RING)
+				sched_yield();
+			r->slot[h % RF_RING] = p;
+			atomic_store_explicit(&r->head, h + 1, memory_order_release);
+		} else {
+			unsigned long tl = atomic_load_explicit(&r->tail, memory_order_relaxed);
+			while (atomic_load_explicit(&r->head, memory_order_acquire) == tl)
+				sched_yield();
+			struct page *p = r->slot[tl % RF_RING];
+			atomic_store_explicit(&r->tail, tl + 1, memory_order_release);
+			__free_pages(p, arg->order);
+		}
+	}
+	take_snap_cpus(m, t & ~1, 2, &b);
+	set_counters(s, &a, &b, gb_iterations_done(s));
+	finish_run(s, m);
+}
+
 /* repeat: allocate and free one block in a loop (the pcp hit path for small orders). */
 static void bm_repeat(gb_state *s, void *argp)
 {
@@ -125,6 +243,7 @@ static void bm_repeat(gb_state *s, void *argp)
 
 	if (!bind_thread(s, m))
 		return;
+	mark_oversubscribed(s);
 	int cpu = smp_processor_id();
 	/* warm the list so the loop measures hits, as the kernel's page_bench01 does */
 	__free_pages(alloc_pages(GFP_KERNEL, arg->order), arg->order);
@@ -214,6 +333,24 @@ static void register_all(int max_threads)
 		/* bulk and rand as LLFree defines them (bench/llfree_workloads.c) */
 		register_llfree_model_workloads(cfg->m, cfg->name, max_threads, LLFREE_ALL);
 	}
+	for (int c = 0; c < nr_configs; c++) {
+		struct config *cfg = &configs[c];
+		if (max_threads >= 2) {
+			snprintf(name, sizeof(name), "remote-free/%s/order:0", cfg->name);
+			gb_use_real_time(gb_dense_thread_range(gb_register(name, bm_remote_free, new_arg(cfg, 0)), 2,
+							       max_threads & ~1, 2));
+		}
+		static const int batches[] = { 1, 8, 16, 31, 32, 63, 64, 128, 186, 256, 512, 1024, 2048, 4096 };
+		for (unsigned int o = 0; o <= 4; o++)
+			for (size_t i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+				struct sweep_arg *sa = malloc(sizeof(*sa));
+				sa->cfg = cfg;
+				sa->order = o;
+				sa->batch = batches[i];
+				snprintf(name, sizeof(name), "batch-sweep/%s/order:%u/batch:%d", cfg->name, o, batches[i]);
+				gb_register(name, bm_batch_sweep, sa);
+			}
+	}
 	/* allocation while zonelists are rebuilt every millisecond, and never (RCU readers) */
 	register_zonelist_churn(configs[0].m, configs[0].name, max_threads);
 	/* single-threaded: every order through the full path, and the buddy alone */
@@ -228,7 +365,7 @@ static void register_all(int max_threads)
 int main(int argc, char **argv)
 {
 	char err[512];
-	long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	machine_desc_default(&base_desc);
 	if (machine_desc_parse_args(&base_desc, &argc, argv, err, sizeof(err))) {

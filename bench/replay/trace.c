@@ -1178,6 +1178,11 @@ static bool parse_pid(const char *p, const char *e, uint32_t *pid)
 	}
 	pe = slash ? slash : e;
 
+	/* perf prints "-1" (with COMM ":-1") when it cannot tell the task: real output */
+	if (!slash && pe - p == 2 && p[0] == '-' && p[1] == '1') {
+		*pid = UINT32_MAX;
+		return true;
+	}
 	if (p == pe || pe - p > 10)
 		return false;
 	for (const char *c = p; c < pe; c++) {
@@ -1380,6 +1385,7 @@ static int parse_line(struct trace_reader *r, const char *line, size_t len, stru
 	struct gfp_ent *g = NULL;
 	unsigned int have = 0;
 	size_t ks, ke;
+	int32_t pb_order = 9;	/* pageblock_order= when printed; x86-64's otherwise */
 
 	while (token_next(&t, &ks, &ke)) {
 		size_t q = next_set(eqm, ks);
@@ -1429,9 +1435,15 @@ static int parse_line(struct trace_reader *r, const char *line, size_t len, stru
 				goto order;
 			}
 			if (KEY_IS("fragmenting")) {
-				if (!parse_i32(v, vlen, &i32) || (i32 != 0 && i32 != 1))
+				/*
+				 * The kernel prints "fallback_order < pageblock_order", which perf's
+				 * libtraceevent evaluates wrongly on 6.1x kernels (fragmenting=10 is
+				 * real output): any number is accepted, and one other than 0 or 1 is
+				 * worked out from the orders below.
+				 */
+				if (!parse_i32(v, vlen, &i32) || i32 < 0)
 					goto bad_value;
-				ev->fragmenting = (int8_t)i32;
+				ev->fragmenting = (int8_t)(i32 > 1 ? 2 : i32);
 			}
 			break;
 		case 13:
@@ -1440,6 +1452,13 @@ static int parse_line(struct trace_reader *r, const char *line, size_t len, stru
 					goto bad_value;
 				ev->percpu_refill = (int8_t)i32;
 				have |= F_REFILL;
+			}
+			break;
+		case 15:
+			if (KEY_IS("pageblock_order")) {
+				if (!parse_i32(v, vlen, &i32) || i32 < 0 || i32 > MAX_ORDER_SEEN)
+					goto bad_value;
+				pb_order = i32;
 			}
 			break;
 		case 14:
@@ -1499,6 +1518,8 @@ bad_value:
 			   field_names[__builtin_ctz(missing)]);
 	if (type == TRACE_MM_PAGE_FREE_BATCHED && !(have & F_ORDER))
 		ev->order = 0;	/* older kernels printed no order: always 0 */
+	if (ev->fragmenting > 1)
+		ev->fragmenting = ev->fallback_order < pb_order;
 	if (g) {
 		ev->gfp = g->gfp;
 		ev->gfp_unknown = g->nunk;

@@ -8,7 +8,8 @@
  *     COMM  PID [CPU] SECONDS.FRACTION: kmem:EVENT: key=value key=value ...
  *
  * COMM may contain spaces (and even brackets): the header is found by looking for
- * " [" DIGITS "]" followed by a timestamp "DIGITS.DIGITS:".  PID may be "PID/TID".
+ * " [" DIGITS "]" followed by a timestamp "DIGITS.DIGITS:".  PID may be "PID/TID", or "-1"
+ * (perf, for a task it cannot name: COMM ":-1").
  * The "kmem:" prefix is optional.  Blank lines and lines starting with '#' are
  * skipped; a trailing '\r' is ignored; the last line needs no '\n'.
  *
@@ -59,7 +60,7 @@ struct trace_event {
 	int8_t change_ownership;	/* extfrag: change_ownership=; -1 when absent */
 	int32_t fallback_order;		/* extfrag: fallback_order=; -1 otherwise */
 	int32_t fallback_migratetype;	/* extfrag: fallback_migratetype=; -1 otherwise */
-	uint32_t pid;
+	uint32_t pid;			/* UINT32_MAX: perf printed -1 (task unknown) */
 	/* Point into the reader's buffer: valid until the next trace_next()/trace_close(). */
 	const char *comm;		/* without padding; may contain spaces */
 	uint32_t comm_len;
