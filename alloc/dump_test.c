@@ -411,8 +411,11 @@ static void vmstat_format(void)
 	int lines = 0;
 	for (const char *c = s; (c = strchr(c, '\n')); c++)
 		lines++;
-	CHECK_EQ(lines, NR_VM_ZONE_STAT_ITEMS + NR_VM_NUMA_STAT_ITEMS + NR_VM_EVENT_ITEMS);
+	CHECK_EQ(lines, NR_VM_ZONE_STAT_ITEMS + NR_VM_NUMA_STAT_ITEMS + NR_VM_EVENT_ITEMS + NR_PCP_STAT_ITEMS);
 	CHECK_EQ(vmstat_value(s, "pgfree"), 0);
+	/* the model's pcp counters close the dump: every pcp allocation here was a hit or a refill */
+	CHECK_EQ(vmstat_value(s, "pcp_alloc"),
+		 vmstat_value(s, "pcp_alloc_hit") + vmstat_value(s, "pcp_refill_calls"));
 	CHECK_EQ(vmstat_value(s, "pgalloc_zone_locked"), 4);
 	CHECK_EQ(vmstat_value(s, "pgalloc_extfrag"), 1);
 	CHECK_EQ(vmstat_value(s, "pgalloc_slowpath"), 0);

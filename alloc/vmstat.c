@@ -270,4 +270,12 @@ void show_vmstat(struct machine *m, FILE *f)
 	all_vm_events(m, ev);
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		fprintf(f, "%s %lu\n", vm_event_names[i], ev[i]);
+	/* the model's per-CPU list counters, summed over CPUs and zones (no kernel equivalent) */
+	for (int i = 0; i < NR_PCP_STAT_ITEMS; i++) {
+		unsigned long sum = 0;
+		for (int nid = 0; nid < m->nr_nodes; nid++)
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				sum += zone_pcp_stat(&m->node_data[nid]->node_zones[z], (enum pcp_stat_item)i);
+		fprintf(f, "%s %lu\n", pcp_stat_names[i], sum);
+	}
 }

@@ -45,8 +45,6 @@
 	X(PGALLOC_ZONE_LOCKED, "pgalloc_zone_locked")   \
 	X(PGALLOC_SLOWPATH, "pgalloc_slowpath")         \
 	X(PGALLOC_FAIL, "pgalloc_fail")                 \
-	X(PCP_ALLOC_HIT, "pcp_alloc_hit")               \
-	X(PCP_ALLOC_MISS, "pcp_alloc_miss")             \
 	X(PCP_ALLOC_BYPASS, "pcp_alloc_bypass")         \
 	X(PCP_FREE, "pcp_free")                         \
 	X(PCP_REFILL, "pcp_refill")                     \

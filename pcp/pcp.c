@@ -700,6 +700,19 @@ void pcp_init_machine(struct machine *m)
 	}
 }
 
+const char *const pcp_stat_names[NR_PCP_STAT_ITEMS] = {
+	[PCP_STAT_ALLOC] = "pcp_alloc",
+	[PCP_STAT_HIT] = "pcp_alloc_hit",
+	[PCP_STAT_REFILL] = "pcp_refill_calls",
+	[PCP_STAT_REFILL_PAGES] = "pcp_refill_pages_total",
+	[PCP_STAT_DRAIN] = "pcp_drain_calls",
+	[PCP_STAT_DRAIN_PAGES] = "pcp_drain_pages_total",
+	[PCP_STAT_FREE] = "pcp_free_total",
+	[PCP_STAT_BYPASS] = "pcp_bypass",
+	[PCP_STAT_REFILL_BLOCKS] = "pcp_refill_blocks",
+	[PCP_STAT_DRAIN_BLOCKS] = "pcp_drain_blocks",
+};
+
 unsigned long zone_pcp_stat(struct zone *zone, enum pcp_stat_item item)
 {
 	unsigned long sum = 0;

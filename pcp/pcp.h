@@ -116,6 +116,7 @@ void drain_all_pages(struct machine *m, struct zone *zone);        /* every CPU 
 void drain_pages_cpu(struct machine *m, int cpu, struct zone *zone);
 void pcp_decay_high(struct machine *m);         /* 6.x vmstat tick: high decays by 1/8 */
 /* Sum of one counter over every CPU of the zone (racy read). */
+extern const char *const pcp_stat_names[NR_PCP_STAT_ITEMS];      /* "pcp_alloc", "pcp_alloc_hit", ... */
 unsigned long zone_pcp_stat(struct zone *zone, enum pcp_stat_item item);
 unsigned long zone_pcp_count(struct zone *zone);
 /* membarrier: 0 when the owner scheme can run here. */
