@@ -23,6 +23,7 @@
 #include "alloc/internal.h"
 #include "alloc/page_alloc.h"
 #include "alloc/vmstat.h"
+#include "bench/bench_common.h"
 #include "bench/gbench.h"
 #include "bench/workloads.h"
 #include "pcp/pcp.h"
@@ -32,82 +33,21 @@ struct wl_arg {
 	unsigned int order;
 };
 
-static atomic_int check_failures;
-static atomic_int run_done;
-
 int llfree_model_check_failures(void)
 {
-	return atomic_load(&check_failures);
+	return bench_check_failures();
 }
 
-struct snap {
-	unsigned long allocs, hits, refill_pages, drain_pages, slow;
-	long lock_wait_ns;
-};
-
-static void take_snap(struct machine *m, int cpu, struct snap *s)
-{
-	memset(s, 0, sizeof(*s));
-	for (int nid = 0; nid < m->nr_nodes; nid++)
-		for (int z = 0; z < MAX_NR_ZONES; z++) {
-			struct zone *zone = &m->node_data[nid]->node_zones[z];
-			if (!zone->pageset)
-				continue;
-			struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
-			s->allocs += READ_ONCE(ps->pcp_stat[PCP_STAT_ALLOC]);
-			s->hits += READ_ONCE(ps->pcp_stat[PCP_STAT_HIT]);
-			s->refill_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_REFILL_PAGES]);
-			s->drain_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_DRAIN_PAGES]);
-			s->lock_wait_ns += atomic_load(&zone->lock_wait_ns);
-		}
-	s->slow = READ_ONCE(m->cpus[cpu].vm_events[PGALLOC_SLOWPATH]);
-}
-
-static void set_counters(gb_state *s, const struct snap *a, const struct snap *b, long ops, uint64_t alloc_ns,
+/* The common counters, plus alloc_ns and free_ns (LLFree's: the two halves timed apart). */
+static void set_counters(gb_state *s, const struct bench_snap *a, const struct bench_snap *b, long ops, uint64_t alloc_ns,
 			 uint64_t free_ns)
 {
-	double allocs = (double)ops, pcp_allocs = (double)(b->allocs - a->allocs);
-	gb_counter(s, "pcp_hit_rate", pcp_allocs ? (double)(b->hits - a->hits) / pcp_allocs : 0, GB_AVG_THREADS);
-	gb_counter(s, "fastpath_rate", allocs ? 1.0 - (double)(b->slow - a->slow) / allocs : 0, GB_AVG_THREADS);
-	gb_counter(s, "refill_pages_per_1k_allocs",
-		   allocs ? 1000.0 * (double)(b->refill_pages - a->refill_pages) / allocs : 0, GB_AVG_THREADS);
-	gb_counter(s, "drain_pages_per_1k_frees", allocs ? 1000.0 * (double)(b->drain_pages - a->drain_pages) / allocs : 0,
-		   GB_AVG_THREADS);
-	gb_counter(s, "zone_lock_wait_ns", allocs ? (double)(b->lock_wait_ns - a->lock_wait_ns) / allocs : 0,
-		   GB_AVG_THREADS);
+	double allocs = (double)ops;
+
+	bench_set_counters(s, a, b, ops);
 	gb_counter(s, "alloc_ns", allocs ? (double)alloc_ns / allocs : 0, GB_AVG_THREADS);
 	gb_counter(s, "free_ns", allocs ? (double)free_ns / allocs : 0, GB_AVG_THREADS);
-	gb_counter(s, "ops_per_second", allocs, GB_IS_RATE);
 	gb_set_items_processed(s, ops);
-}
-
-static bool bind_thread(gb_state *s, struct machine *m)
-{
-	int cpu = gb_thread_index(s);
-	if (cpu >= m->nr_cpus) {
-		gb_skip_with_error(s, "more threads than the machine model has CPUs (--cpus)");
-		return false;
-	}
-	if (cpu_bind(m, cpu)) {
-		gb_skip_with_error(s, "cpu_bind failed");
-		return false;
-	}
-	return true;
-}
-
-/* The last thread out of a run checks the machine (all others have stopped touching it). */
-static void finish_run(gb_state *s, struct machine *m)
-{
-	cpu_unbind();
-	if (atomic_fetch_add(&run_done, 1) + 1 == gb_threads_count(s)) {
-		char err[512];
-		drain_all_pages(m, NULL);
-		if (check_machine(m, err, sizeof(err))) {
-			fprintf(stderr, "check_machine after benchmark: %s\n", err);
-			atomic_fetch_add(&check_failures, 1);
-		}
-		atomic_store(&run_done, 0);
-	}
 }
 
 static inline uint64_t ns_now(void)
@@ -135,13 +75,13 @@ static void bm_bulk(gb_state *s, void *argp)
 	const int n = llfree_blocks(order);
 	struct page **pages = malloc(sizeof(*pages) * (size_t)n);
 	uint64_t alloc_ns = 0, free_ns = 0;
-	struct snap a, b;
+	struct bench_snap a, b;
 
 	if (!pages) {
 		gb_skip_with_error(s, "out of memory for the block array");
 		return;
 	}
-	if (!bind_thread(s, m)) {
+	if (!bench_bind_thread(s, m)) {
 		free(pages);
 		return;
 	}
@@ -150,7 +90,7 @@ static void bm_bulk(gb_state *s, void *argp)
 		pages[i] = model_alloc(order);
 	for (int i = 0; i < n; i++)
 		__free_pages(pages[i], order);
-	take_snap(m, smp_processor_id(), &a);
+	bench_take_snap(m, smp_processor_id(), 1, &a);
 	while (gb_keep_running(s)) {
 		uint64_t t0 = ns_now();
 		for (int i = 0; i < n; i++)
@@ -162,10 +102,10 @@ static void bm_bulk(gb_state *s, void *argp)
 		alloc_ns += t1 - t0;
 		free_ns += t2 - t1;
 	}
-	take_snap(m, smp_processor_id(), &b);
+	bench_take_snap(m, smp_processor_id(), 1, &b);
 	set_counters(s, &a, &b, gb_iterations_done(s) * n, alloc_ns, free_ns);
 	free(pages);
-	finish_run(s, m);
+	bench_finish_run(s, m, "llfree workload", NULL);
 }
 
 /* rand: shared by the threads of one run; thread 0 sets it up before the loop. */
@@ -185,7 +125,7 @@ static void bm_rand(gb_state *s, void *argp)
 	const unsigned int order = arg->order;
 	const int t = gb_thread_index(s);
 	uint64_t alloc_ns = 0, free_ns = 0;
-	struct snap a, b;
+	struct bench_snap a, b;
 
 	if (gb_threads_count(s) > m->nr_cpus) {
 		gb_skip_with_error(s, "more threads than the machine model has CPUs (--cpus)");
@@ -213,7 +153,7 @@ static void bm_rand(gb_state *s, void *argp)
 		for (int i = 0; w && i < n; i++)
 			__free_pages(w[i], order);
 		free(w);
-		take_snap(m, t, &a);
+		bench_take_snap(m, t, 1, &a);
 	}
 	else
 		atomic_store(&rnd.bind_failed, 1);
@@ -241,7 +181,7 @@ static void bm_rand(gb_state *s, void *argp)
 		free_ns += t3 - t2;
 	}
 	if (!atomic_load(&rnd.failed) && !atomic_load(&rnd.bind_failed)) {
-		take_snap(m, t, &b);
+		bench_take_snap(m, t, 1, &b);
 		set_counters(s, &a, &b, gb_iterations_done(s) * rnd.n, alloc_ns, free_ns);
 	}
 	spin_barrier_wait(&rnd.barrier);        /* nobody reads the arrays or the flags any more */
@@ -252,7 +192,7 @@ static void bm_rand(gb_state *s, void *argp)
 		rnd.perm = NULL;
 		atomic_store(&rnd.bind_failed, 0);
 	}
-	finish_run(s, m);
+	bench_finish_run(s, m, "llfree workload", NULL);
 }
 
 static struct wl_arg *new_arg(struct machine *m, unsigned int order)

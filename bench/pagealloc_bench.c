@@ -29,6 +29,7 @@
 #include "alloc/internal.h"
 #include "alloc/page_alloc.h"
 #include "alloc/vmstat.h"
+#include "bench/bench_common.h"
 #include "bench/gbench.h"
 #include "bench/pressure.h"
 #include "bench/workloads.h"
@@ -43,92 +44,11 @@ struct config {
 static struct config configs[NR_PCP_POLICIES * NR_PCP_SCHEMES];
 static int nr_configs;
 static struct machine_desc base_desc;
-static atomic_int check_failures;
 
 struct bench_arg {
 	struct config *cfg;
 	unsigned int order;
 };
-
-/* Per-run bookkeeping shared by the threads of one run. */
-static atomic_int run_done;
-
-struct snap {
-	unsigned long allocs, hits, refill_pages, drain_pages, frees, slow;
-	long lock_wait_ns;
-};
-
-/* Counters of CPUs [cpu, cpu + n). */
-static void take_snap_cpus(struct machine *m, int cpu, int n, struct snap *s)
-{
-	memset(s, 0, sizeof(*s));
-	for (int nid = 0; nid < m->nr_nodes; nid++)
-		for (int z = 0; z < MAX_NR_ZONES; z++) {
-			struct zone *zone = &m->node_data[nid]->node_zones[z];
-			if (!zone->pageset)
-				continue;
-			for (int c = cpu; c < cpu + n; c++) {
-				struct per_cpu_pageset *ps = zone_pageset(zone, c);
-				s->allocs += READ_ONCE(ps->pcp_stat[PCP_STAT_ALLOC]);
-				s->hits += READ_ONCE(ps->pcp_stat[PCP_STAT_HIT]);
-				s->refill_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_REFILL_PAGES]);
-				s->drain_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_DRAIN_PAGES]);
-				s->frees += READ_ONCE(ps->pcp_stat[PCP_STAT_FREE]);
-			}
-			s->lock_wait_ns += atomic_load(&zone->lock_wait_ns);
-		}
-	for (int c = cpu; c < cpu + n; c++)
-		s->slow += READ_ONCE(m->cpus[c].vm_events[PGALLOC_SLOWPATH]);
-}
-
-static void take_snap(struct machine *m, int cpu, struct snap *s)
-{
-	take_snap_cpus(m, cpu, 1, s);
-}
-
-/* The last thread out of a run checks the machine (all others have stopped touching it). */
-static void finish_run(gb_state *s, struct machine *m)
-{
-	cpu_unbind();
-	if (atomic_fetch_add(&run_done, 1) + 1 == gb_threads_count(s)) {
-		char err[512];
-		drain_all_pages(m, NULL);
-		if (check_machine(m, err, sizeof(err))) {
-			fprintf(stderr, "check_machine after benchmark: %s\n", err);
-			atomic_fetch_add(&check_failures, 1);
-		}
-		atomic_store(&run_done, 0);
-	}
-}
-
-static void set_counters(gb_state *s, const struct snap *a, const struct snap *b, long ops)
-{
-	double allocs = (double)ops, pcp_allocs = (double)(b->allocs - a->allocs);
-	gb_counter(s, "pcp_hit_rate", pcp_allocs ? (double)(b->hits - a->hits) / pcp_allocs : 0, GB_AVG_THREADS);
-	gb_counter(s, "fastpath_rate", allocs ? 1.0 - (double)(b->slow - a->slow) / allocs : 0, GB_AVG_THREADS);
-	gb_counter(s, "refill_pages_per_1k_allocs", allocs ? 1000.0 * (double)(b->refill_pages - a->refill_pages) / allocs : 0,
-		   GB_AVG_THREADS);
-	gb_counter(s, "drain_pages_per_1k_frees", allocs ? 1000.0 * (double)(b->drain_pages - a->drain_pages) / allocs : 0,
-		   GB_AVG_THREADS);
-	/* the zone's wait total covers every thread: per operation of the whole run */
-	gb_counter(s, "zone_lock_wait_ns",
-		   allocs ? (double)(b->lock_wait_ns - a->lock_wait_ns) / allocs / gb_threads_count(s) : 0, GB_AVG_THREADS);
-	gb_counter(s, "ops_per_second", (double)ops, GB_IS_RATE);
-}
-
-static bool bind_thread(gb_state *s, struct machine *m)
-{
-	int cpu = gb_thread_index(s);
-	if (cpu >= m->nr_cpus) {
-		gb_skip_with_error(s, "more threads than the machine model has CPUs (--cpus)");
-		return false;
-	}
-	if (cpu_bind(m, cpu)) {
-		gb_skip_with_error(s, "cpu_bind failed");
-		return false;
-	}
-	return true;
-}
 
 static long host_cpus;
 
@@ -155,13 +75,13 @@ static void bm_batch_sweep(gb_state *s, void *argp)
 	struct sweep_arg *arg = argp;
 	struct machine *m = arg->cfg->m;
 	struct page **pages = malloc(sizeof(*pages) * (size_t)arg->batch);
-	struct snap a, b;
+	struct bench_snap a, b;
 
-	if (!pages || !bind_thread(s, m)) {
+	if (!pages || !bench_bind_thread(s, m)) {
 		free(pages);
 		return;
 	}
-	take_snap(m, smp_processor_id(), &a);
+	bench_take_snap(m, smp_processor_id(), 1, &a);
 	while (gb_keep_running(s)) {
 		for (int i = 0; i < arg->batch; i++)
 			if (unlikely(!(pages[i] = alloc_pages(GFP_KERNEL, arg->order))))
@@ -169,11 +89,11 @@ static void bm_batch_sweep(gb_state *s, void *argp)
 		for (int i = 0; i < arg->batch; i++)
 			__free_pages(pages[i], arg->order);
 	}
-	take_snap(m, smp_processor_id(), &b);
-	set_counters(s, &a, &b, gb_iterations_done(s) * arg->batch);
+	bench_take_snap(m, smp_processor_id(), 1, &b);
+	bench_set_counters(s, &a, &b, gb_iterations_done(s) * arg->batch);
 	gb_set_items_processed(s, gb_iterations_done(s) * arg->batch);
 	free(pages);
-	finish_run(s, m);
+	bench_finish_run(s, m, "benchmark", NULL);
 }
 
 /*
@@ -195,13 +115,13 @@ static void bm_remote_free(gb_state *s, void *argp)
 	struct machine *m = arg->cfg->m;
 	int t = gb_thread_index(s);
 	struct rf_ring *r = &rf_rings[t / 2];
-	struct snap a, b;
+	struct bench_snap a, b;
 
 	if (gb_threads_count(s) % 2) {
 		gb_skip_with_error(s, "remote-free needs an even number of threads (producer/consumer pairs)");
 		return;
 	}
-	if (!bind_thread(s, m))
+	if (!bench_bind_thread(s, m))
 		return;
 	if (t % 2 == 0) {
 		atomic_store(&r->head, 0);
@@ -209,7 +129,7 @@ static void bm_remote_free(gb_state *s, void *argp)
 	}
 	mark_oversubscribed(s);
 	/* both threads of a pair report the pair's rates: allocations happen on one CPU, frees on the other */
-	take_snap_cpus(m, t & ~1, 2, &a);
+	bench_take_snap(m, t & ~1, 2, &a);
 	while (gb_keep_running(s)) {
 		if (t % 2 == 0) {
 			struct page *p = alloc_pages(GFP_KERNEL, arg->order);
@@ -229,9 +149,9 @@ static void bm_remote_free(gb_state *s, void *argp)
 			__free_pages(p, arg->order);
 		}
 	}
-	take_snap_cpus(m, t & ~1, 2, &b);
-	set_counters(s, &a, &b, gb_iterations_done(s));
-	finish_run(s, m);
+	bench_take_snap(m, t & ~1, 2, &b);
+	bench_set_counters(s, &a, &b, gb_iterations_done(s));
+	bench_finish_run(s, m, "benchmark", NULL);
 }
 
 /* repeat: allocate and free one block in a loop (the pcp hit path for small orders). */
@@ -239,15 +159,15 @@ static void bm_repeat(gb_state *s, void *argp)
 {
 	struct bench_arg *arg = argp;
 	struct machine *m = arg->cfg->m;
-	struct snap a, b;
+	struct bench_snap a, b;
 
-	if (!bind_thread(s, m))
+	if (!bench_bind_thread(s, m))
 		return;
 	mark_oversubscribed(s);
 	int cpu = smp_processor_id();
 	/* warm the list so the loop measures hits, as the kernel's page_bench01 does */
 	__free_pages(alloc_pages(GFP_KERNEL, arg->order), arg->order);
-	take_snap(m, cpu, &a);
+	bench_take_snap(m, cpu, 1, &a);
 	while (gb_keep_running_batch(s, 64)) {
 		for (int i = 0; i < 64; i++) {
 			struct page *p = alloc_pages(GFP_KERNEL, arg->order);
@@ -257,9 +177,9 @@ static void bm_repeat(gb_state *s, void *argp)
 			__free_pages(p, arg->order);
 		}
 	}
-	take_snap(m, cpu, &b);
-	set_counters(s, &a, &b, gb_iterations_done(s));
-	finish_run(s, m);
+	bench_take_snap(m, cpu, 1, &b);
+	bench_set_counters(s, &a, &b, gb_iterations_done(s));
+	bench_finish_run(s, m, "benchmark", NULL);
 }
 
 /* buddy: the zone->lock path itself, __rmqueue and __free_one_page (no pcp). */
@@ -268,7 +188,7 @@ static void bm_buddy(gb_state *s, void *argp)
 	struct bench_arg *arg = argp;
 	struct machine *m = arg->cfg->m;
 
-	if (!bind_thread(s, m))
+	if (!bench_bind_thread(s, m))
 		return;
 	struct zone *zone = &m->node_data[0]->node_zones[ZONE_NORMAL];
 	unsigned int order = arg->order;
@@ -286,7 +206,7 @@ static void bm_buddy(gb_state *s, void *argp)
 		free_one_page(zone, p, pfn, order, get_pageblock_migratetype_pfn(m, pfn));
 	}
 	gb_counter(s, "ops_per_second", (double)gb_iterations_done(s), GB_IS_RATE);
-	finish_run(s, m);
+	bench_finish_run(s, m, "benchmark", NULL);
 }
 
 static void setup_configs(void)
@@ -401,11 +321,9 @@ int main(int argc, char **argv)
 	gb_shutdown();
 	for (int c = 0; c < nr_configs; c++)
 		machine_destroy(configs[c].m);
-	atomic_fetch_add(&check_failures, llfree_model_check_failures());
-	atomic_fetch_add(&check_failures, zonelist_churn_check_failures());
-	if (atomic_load(&check_failures)) {
+	if (bench_check_failures()) {
 		fprintf(stderr, "pagealloc_bench: the consistency checker failed after %d benchmark(s)\n",
-			atomic_load(&check_failures));
+			bench_check_failures());
 		return 1;
 	}
 	return gb_any_error() || pressure_check_failures() ? 1 : 0;

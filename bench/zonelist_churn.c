@@ -13,6 +13,7 @@
 #include "alloc/internal.h"
 #include "alloc/page_alloc.h"
 #include "alloc/rcu.h"
+#include "bench/bench_common.h"
 #include "bench/gbench.h"
 #include "bench/zonelist_churn.h"
 #include "pcp/pcp.h"
@@ -22,8 +23,6 @@ struct churn_arg {
 	int rebuild_us;
 };
 
-static atomic_int check_failures;
-static atomic_int run_done;
 
 /* The rebuilder of the current run (one run at a time). */
 static pthread_t rebuilder;
@@ -33,7 +32,7 @@ static bool rebuilder_running;
 
 int zonelist_churn_check_failures(void)
 {
-	return atomic_load(&check_failures);
+	return bench_check_failures();
 }
 
 static uint64_t mono_ns(void)
@@ -66,37 +65,13 @@ static void *rebuild_loop(void *argp)
 	return NULL;
 }
 
-static bool bind_thread(gb_state *s, struct machine *m)
+/* Last thread out: stop the rebuilder (bench_finish_run then drains and checks). */
+static void stop_rebuilder(void)
 {
-	int cpu = gb_thread_index(s);
-	if (cpu >= m->nr_cpus) {
-		gb_skip_with_error(s, "more threads than the machine model has CPUs (--cpus)");
-		return false;
-	}
-	if (cpu_bind(m, cpu)) {
-		gb_skip_with_error(s, "cpu_bind failed");
-		return false;
-	}
-	return true;
-}
-
-/* Last thread out: stop the rebuilder, drain, check the machine. */
-static void finish_run(gb_state *s, struct machine *m)
-{
-	cpu_unbind();
-	if (atomic_fetch_add(&run_done, 1) + 1 == gb_threads_count(s)) {
-		char err[512];
-		if (rebuilder_running) {
-			atomic_store(&rebuilder_stop, 1);
-			pthread_join(rebuilder, NULL);
-			rebuilder_running = false;
-		}
-		drain_all_pages(m, NULL);
-		if (check_machine(m, err, sizeof(err))) {
-			fprintf(stderr, "check_machine after zonelist-churn: %s\n", err);
-			atomic_fetch_add(&check_failures, 1);
-		}
-		atomic_store(&run_done, 0);
+	if (rebuilder_running) {
+		atomic_store(&rebuilder_stop, 1);
+		pthread_join(rebuilder, NULL);
+		rebuilder_running = false;
 	}
 }
 
@@ -105,7 +80,7 @@ static void bm_churn(gb_state *s, void *argp)
 	struct churn_arg *a = argp;
 	struct machine *m = a->m;
 
-	if (!bind_thread(s, m))
+	if (!bench_bind_thread(s, m))
 		return;
 	if (gb_thread_index(s) == 0) {
 		atomic_store(&nr_rebuilds, 0);
@@ -136,7 +111,7 @@ static void bm_churn(gb_state *s, void *argp)
 		gb_counter(s, "rebuild_us_mean", n ? (double)atomic_load(&rebuild_ns) / (double)n / 1000.0 : 0,
 			   GB_COUNTER_DEFAULT);
 	}
-	finish_run(s, m);
+	bench_finish_run(s, m, "zonelist-churn", stop_rebuilder);
 }
 
 /* The read side: lock, look the list up, touch its first zone, unlock. */
@@ -145,7 +120,7 @@ static void bm_rcu_read(gb_state *s, void *argp)
 	struct churn_arg *a = argp;
 	struct machine *m = a->m;
 
-	if (!bind_thread(s, m))
+	if (!bench_bind_thread(s, m))
 		return;
 	int nid = numa_node_id();
 	while (gb_keep_running_batch(s, 256)) {
@@ -156,7 +131,7 @@ static void bm_rcu_read(gb_state *s, void *argp)
 			zonelist_read_unlock();
 		}
 	}
-	finish_run(s, m);
+	bench_finish_run(s, m, "zonelist-churn", stop_rebuilder);
 }
 
 static void bm_read_norcu(gb_state *s, void *argp)
@@ -164,7 +139,7 @@ static void bm_read_norcu(gb_state *s, void *argp)
 	struct churn_arg *a = argp;
 	struct machine *m = a->m;
 
-	if (!bind_thread(s, m))
+	if (!bench_bind_thread(s, m))
 		return;
 	int nid = numa_node_id();
 	while (gb_keep_running_batch(s, 256)) {
@@ -173,7 +148,7 @@ static void bm_read_norcu(gb_state *s, void *argp)
 			gb_do_not_optimize(zl->_zonerefs[0].zone);
 		}
 	}
-	finish_run(s, m);
+	bench_finish_run(s, m, "zonelist-churn", stop_rebuilder);
 }
 
 static struct churn_arg *new_arg(struct machine *m, int rebuild_us)
