@@ -699,6 +699,7 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 	m->nr_nodes = d->nr_nodes;
 	m->nr_cpus = d->nr_cpus;
 	m->pcp_policy = &pcp_policies[d->policy];
+	m->scheme = d->scheme;
 	m->user_min_free_kbytes = d->min_free_kbytes;
 	if (d->nr_nodes < 1 || d->nr_nodes > MAX_NUMNODES || d->nr_cpus < 1 || d->nr_cpus > NR_CPUS || !d->nr_ranges) {
 		errf(err, errlen, "machine: %d nodes, %d CPUs, %d memory ranges is not a machine", d->nr_nodes, d->nr_cpus,
@@ -756,6 +757,8 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 			goto fail;
 		}
 		m->node_data[nid] = pgdat;
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			m->zone_table[nid * MAX_NR_ZONES + z + 1] = &pgdat->node_zones[z];
 		pgdat->node_id = nid;
 		pgdat->machine = m;
 		pgdat->online = true;

@@ -69,16 +69,19 @@ struct cpu_state {
 } __cacheline_aligned;
 
 struct machine {
-	struct machine_desc desc;
-	int nr_nodes, nr_cpus;
-	pg_data_t *node_data[MAX_NUMNODES];
+	/* Read by every allocation and free: kept together on the first cache lines. */
 	struct page *mem_map;                   /* [max_pfn] */
 	unsigned long max_pfn;
-	size_t mem_map_bytes;
 	struct pageblock *pageblocks;           /* [max_pfn >> pageblock_order] */
 	char *arena;                            /* backed mode: max_pfn << PAGE_SHIFT bytes */
-	struct cpu_state *cpus;                 /* [nr_cpus] */
 	const struct pcp_policy *pcp_policy;
+	enum pcp_scheme_id scheme;              /* desc.scheme, fixed for the machine's life */
+	int nr_nodes, nr_cpus;
+	struct cpu_state *cpus;                 /* [nr_cpus] */
+	/* zone_table[zone_id]: the zone a pageblock's zone_id names (pg_data_t is never freed) */
+	struct zone *zone_table[MAX_NUMNODES * MAX_NR_ZONES + 1];
+	pg_data_t *node_data[MAX_NUMNODES];
+	size_t mem_map_bytes;
 	int min_free_kbytes;                    /* in force */
 	int user_min_free_kbytes;
 	_Atomic long nr_bad_pages;
@@ -86,6 +89,7 @@ struct machine {
 	struct slowpath_state *slow;            /* alloc/slowpath.c */
 	_Atomic unsigned long zonelist_generation;
 	_Atomic unsigned long offcpu_vm_events[NR_VM_EVENT_ITEMS]; /* kswapd: threads that are no CPU */
+	struct machine_desc desc;               /* as built (large: last) */
 };
 
 /* Descriptions. Each returns 0, or -1 with a message naming what was wrong in err. */
@@ -126,8 +130,7 @@ static inline struct machine *current_machine(void) { return current_binding.m; 
 
 static inline struct zone *zone_of_id(struct machine *m, unsigned id)
 {
-	id -= 1;
-	return &m->node_data[id / MAX_NR_ZONES]->node_zones[id % MAX_NR_ZONES];
+	return m->zone_table[id];
 }
 static inline struct zone *pfn_zone(struct machine *m, unsigned long pfn)
 {

@@ -154,6 +154,35 @@ static void bm_remote_free(gb_state *s, void *argp)
 	bench_finish_run(s, m, "benchmark", NULL);
 }
 
+/*
+ * pcp-core: rmqueue_pcplist and free_unref_page alone, without the entry point around them
+ * (gfp decoding, zonelist walk, watermark check, bad-free checks): the cost of the layers
+ * is repeat minus pcp-core.
+ */
+static void bm_pcp_core(gb_state *s, void *argp)
+{
+	struct bench_arg *arg = argp;
+	struct machine *m = arg->cfg->m;
+
+	if (!bench_bind_thread(s, m))
+		return;
+	struct zone *zone = &m->node_data[0]->node_zones[ZONE_NORMAL];
+	while (gb_keep_running_batch(s, 64)) {
+		for (int i = 0; i < 64; i++) {
+			bool bypassed = false;
+			struct page *p = rmqueue_pcplist(zone, zone, 0, GFP_KERNEL, MIGRATE_UNMOVABLE, ALLOC_WMARK_LOW, &bypassed);
+			if (unlikely(!p))
+				abort();
+			gb_do_not_optimize(p);
+			unsigned long pfn = __page_to_pfn(m, p);
+			if (!free_unref_page(zone, p, pfn, 0, MIGRATE_UNMOVABLE, 0))
+				abort();
+		}
+	}
+	gb_counter(s, "ops_per_second", (double)gb_iterations_done(s), GB_IS_RATE);
+	bench_finish_run(s, m, "benchmark", NULL);
+}
+
 /* repeat: allocate and free one block in a loop (the pcp hit path for small orders). */
 static void bm_repeat(gb_state *s, void *argp)
 {
@@ -250,6 +279,8 @@ static void register_all(int max_threads)
 			gb_benchmark *b = gb_register(name, bm_repeat, new_arg(cfg, repeat_orders[i]));
 			gb_use_real_time(gb_dense_thread_range(b, 1, max_threads, 1));
 		}
+		snprintf(name, sizeof(name), "pcp-core/%s/order:0", cfg->name);
+		gb_register(name, bm_pcp_core, new_arg(cfg, 0));
 		/* bulk and rand as LLFree defines them (bench/llfree_workloads.c) */
 		register_llfree_model_workloads(cfg->m, cfg->name, max_threads, LLFREE_ALL);
 	}

@@ -131,7 +131,7 @@ static inline struct per_cpu_pageset *pcp_enter_local(struct machine *m, struct 
 	struct per_cpu_pageset *ps = this_cpu_pageset(zone);
 	struct per_cpu_pages *pcp = &ps->pcp;
 
-	if (m->desc.scheme == PCP_SCHEME_OWNER) {
+	if (m->scheme == PCP_SCHEME_OWNER) {
 		WRITE_ONCE(pcp->busy, 1);
 		__asm__ __volatile__("" ::: "memory");  /* the remote's membarrier orders this */
 		if (likely(!__atomic_load_n(&pcp->remote, __ATOMIC_ACQUIRE)))
@@ -144,7 +144,7 @@ static inline struct per_cpu_pageset *pcp_enter_local(struct machine *m, struct 
 
 static inline void pcp_leave_local(struct machine *m, struct per_cpu_pageset *ps)
 {
-	if (m->desc.scheme == PCP_SCHEME_OWNER)
+	if (m->scheme == PCP_SCHEME_OWNER)
 		__atomic_store_n(&ps->pcp.busy, 0, __ATOMIC_RELEASE);
 	else
 		spin_unlock(&ps->pcp.lock);
@@ -178,7 +178,7 @@ static void membarrier_all(void)
  */
 static void pcp_remote_claim(struct machine *m, struct per_cpu_pages *pcp)
 {
-	if (m->desc.scheme == PCP_SCHEME_OWNER) {
+	if (m->scheme == PCP_SCHEME_OWNER) {
 		int expected = 0;
 		while (!__atomic_compare_exchange_n(&pcp->remote, &expected, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
 			expected = 0;
@@ -192,7 +192,7 @@ static void pcp_remote_claim(struct machine *m, struct per_cpu_pages *pcp)
 
 static void pcp_remote_wait(struct machine *m, struct per_cpu_pages *pcp)
 {
-	if (m->desc.scheme != PCP_SCHEME_OWNER)
+	if (m->scheme != PCP_SCHEME_OWNER)
 		return;
 	for (int spins = 0; __atomic_load_n(&pcp->busy, __ATOMIC_ACQUIRE); spins++) {
 		if (spins > 64)
@@ -204,7 +204,7 @@ static void pcp_remote_wait(struct machine *m, struct per_cpu_pages *pcp)
 
 static void pcp_remote_release(struct machine *m, struct per_cpu_pages *pcp)
 {
-	if (m->desc.scheme == PCP_SCHEME_OWNER)
+	if (m->scheme == PCP_SCHEME_OWNER)
 		__atomic_store_n(&pcp->remote, 0, __ATOMIC_RELEASE);
 	else
 		spin_unlock(&pcp->lock);
@@ -332,7 +332,7 @@ static int nr_pcp_alloc(const struct pcp_policy *pol, struct per_cpu_pages *pcp,
 struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, unsigned int order, gfp_t gfp_flags,
 			     int migratetype, unsigned int alloc_flags, bool *bypassed)
 {
-	struct machine *m = zone->zone_pgdat->machine;
+	struct machine *m = current_machine();  /* the zone's: only the bound CPU gets here */
 	const struct pcp_policy *pol = m->pcp_policy;
 	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
 	struct page *page;
@@ -439,7 +439,7 @@ static int nr_pcp_free(const struct pcp_policy *pol, struct per_cpu_pages *pcp, 
 bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order, int migratetype,
 		     gfp_t hint)
 {
-	struct machine *m = zone->zone_pgdat->machine;
+	struct machine *m = current_machine();  /* the zone's: only the bound CPU gets here */
 	const struct pcp_policy *pol = m->pcp_policy;
 	int list_mt = migratetype;
 
@@ -514,7 +514,7 @@ void drain_pages_cpu(struct machine *m, int cpu, struct zone *only)
 				continue;
 			struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
 			pcp_remote_claim(m, &ps->pcp);
-			if (m->desc.scheme == PCP_SCHEME_OWNER)
+			if (m->scheme == PCP_SCHEME_OWNER)
 				membarrier_all();
 			pcp_remote_wait(m, &ps->pcp);
 			drain_pageset(zone, ps);
@@ -545,7 +545,7 @@ void drain_all_pages(struct machine *m, struct zone *only)
 				continue;
 			for (int cpu = 0; cpu < m->nr_cpus; cpu++)
 				pcp_remote_claim(m, &zone_pageset(zone, cpu)->pcp);
-			if (m->desc.scheme == PCP_SCHEME_OWNER)
+			if (m->scheme == PCP_SCHEME_OWNER)
 				membarrier_all();
 			for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 				struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
@@ -564,7 +564,7 @@ void drain_zone_pages(struct zone *zone, struct per_cpu_pages *pcp)
 	struct per_cpu_pageset *ps = (struct per_cpu_pageset *)pcp;
 
 	pcp_remote_claim(m, pcp);
-	if (m->desc.scheme == PCP_SCHEME_OWNER)
+	if (m->scheme == PCP_SCHEME_OWNER)
 		membarrier_all();
 	pcp_remote_wait(m, pcp);
 	int to_drain = pcp->count < pcp->batch ? pcp->count : pcp->batch;
@@ -587,7 +587,7 @@ void pcp_decay_high(struct machine *m)
 				struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
 				struct per_cpu_pages *pcp = &ps->pcp;
 				pcp_remote_claim(m, pcp);
-				if (m->desc.scheme == PCP_SCHEME_OWNER)
+				if (m->scheme == PCP_SCHEME_OWNER)
 					membarrier_all();
 				pcp_remote_wait(m, pcp);
 				int batch = pcp->batch;
@@ -664,7 +664,7 @@ void zone_pcp_update(struct zone *zone)
 		struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
 		struct per_cpu_pages *pcp = &ps->pcp;
 		pcp_remote_claim(m, pcp);
-		if (m->desc.scheme == PCP_SCHEME_OWNER)
+		if (m->scheme == PCP_SCHEME_OWNER)
 			membarrier_all();
 		pcp_remote_wait(m, pcp);
 		WRITE_ONCE(pcp->batch, batch);
