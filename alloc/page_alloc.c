@@ -6,6 +6,7 @@
  */
 #define _LGPL_SOURCE
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -47,7 +48,28 @@ static void page_state_str(const struct page *p, char *buf, size_t n)
 		 p->flags & PG_hwpoison ? " (poisoned)" : "", p->order);
 }
 
-static void warn(struct machine *m, const char *what)
+static void __attribute__((noinline, cold, format(printf, 2, 3))) warnf(struct machine *m, const char *fmt, ...)
+{
+	FILE *f = m && m->report ? m->report : stderr;
+	va_list ap;
+
+	fputs("WARNING: ", f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
+}
+
+static void __attribute__((noinline, cold)) warn_bad_gfp(struct machine *m, gfp_t gfp_mask)
+{
+	char fl[160];
+
+	gfp_format(gfp_mask, fl, sizeof(fl));
+	warnf(m, "__alloc_pages_nodemask: impossible gfp combination %s", fl);
+}
+
+static void __attribute__((noinline, cold)) warn(struct machine *m, const char *what)
 {
 	FILE *f = m && m->report ? m->report : stderr;
 	fprintf(f, "WARNING: %s\n", what);
@@ -236,10 +258,7 @@ static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order, struc
 	int mt = gfpflags_to_migratetype(gfp_mask);
 
 	if (unlikely(high < 0 || mt < 0)) {
-		char buf[256], fl[160];
-		gfp_format(gfp_mask, fl, sizeof(fl));
-		snprintf(buf, sizeof(buf), "__alloc_pages_nodemask: impossible gfp combination %s", fl);
-		warn(ac->m, buf);
+		warn_bad_gfp(ac->m, gfp_mask);
 		return false;
 	}
 	ac->high_zoneidx = (enum zone_type)high;
@@ -272,10 +291,8 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct z
 	}
 	count_vm_event(PGALLOC_CALLS);
 	if (unlikely(order >= MAX_ORDER)) {
-		char buf[96];
-		snprintf(buf, sizeof(buf), "__alloc_pages_nodemask: order %u >= MAX_ORDER (%d)", order, MAX_ORDER);
 		if (!(gfp_mask & __GFP_NOWARN))
-			warn(ac.m, buf);
+			warnf(ac.m, "__alloc_pages_nodemask: order %u >= MAX_ORDER (%d)", order, MAX_ORDER);
 		return NULL;
 	}
 	if (unlikely((gfp_mask & __GFP_NOFAIL) && order > 1))
@@ -325,9 +342,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 	if (nid < 0)
 		nid = numa_node_id();
 	if (unlikely(nid >= m->nr_nodes || !m->node_data[nid] || !READ_ONCE(m->node_data[nid]->online))) {
-		char buf[96];
-		snprintf(buf, sizeof(buf), "alloc_pages_node: node %d is not online", nid);
-		warn(m, buf);
+		warnf(m, "alloc_pages_node: node %d is not online", nid);
 		return NULL;
 	}
 	zonelist_read_lock();
@@ -347,25 +362,45 @@ struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
  * a free with the wrong order is reported and the block is taken out of circulation
  * (we can no longer trust either order), so the lists stay consistent.
  */
+/* The reports live out of line: the hot paths keep no buffers (and no stack-protector canary). */
+static void __attribute__((noinline, cold)) bad_free_impossible_order(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	char found[32];
+
+	snprintf(found, sizeof(found), "order %u", order);
+	bad_page(m, pfn, "free with an impossible order", "order < MAX_ORDER", found);
+}
+
+static void __attribute__((noinline, cold)) bad_free_state(struct machine *m, struct page *page, unsigned int order)
+{
+	char found[96], expected[64];
+	const char *reason = (page->flags & (PG_buddy | PG_pcp)) ? "double free: page is already free"
+			     : (page->flags & PG_hwpoison)          ? "free of a page taken out of circulation"
+								    : "free of a page that is not an allocated block head";
+
+	page_state_str(page, found, sizeof(found));
+	snprintf(expected, sizeof(expected), "an allocated block of order %u", order);
+	bad_page(m, __page_to_pfn(m, page), reason, expected, found);
+}
+
+static void __attribute__((noinline, cold)) bad_free_order(struct machine *m, struct page *page, unsigned int order)
+{
+	char found[32], expected[64];
+
+	snprintf(expected, sizeof(expected), "order %u (as allocated)", page->order);
+	snprintf(found, sizeof(found), "order %u", order);
+	bad_page(m, __page_to_pfn(m, page), "free with the wrong order; block taken out of circulation", expected, found);
+	WRITE_ONCE(page->flags, (uint8_t)PG_hwpoison);
+}
+
 bool free_pages_prepare(struct machine *m, struct page *page, unsigned int order)
 {
-	unsigned long pfn = __page_to_pfn(m, page);
-	char found[96], expected[64];
-
 	if (unlikely(!(page->flags & PG_head))) {
-		page_state_str(page, found, sizeof(found));
-		const char *reason = (page->flags & (PG_buddy | PG_pcp)) ? "double free: page is already free"
-				     : (page->flags & PG_hwpoison)          ? "free of a page taken out of circulation"
-									    : "free of a page that is not an allocated block head";
-		snprintf(expected, sizeof(expected), "an allocated block of order %u", order);
-		bad_page(m, pfn, reason, expected, found);
+		bad_free_state(m, page, order);
 		return false;
 	}
 	if (unlikely(page->order != order)) {
-		snprintf(expected, sizeof(expected), "order %u (as allocated)", page->order);
-		snprintf(found, sizeof(found), "order %u", order);
-		bad_page(m, pfn, "free with the wrong order; block taken out of circulation", expected, found);
-		WRITE_ONCE(page->flags, (uint8_t)PG_hwpoison);
+		bad_free_order(m, page, order);
 		return false;
 	}
 	WRITE_ONCE(page->flags, (uint8_t)0);
@@ -381,9 +416,7 @@ static void __free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int 
 		return;
 	}
 	if (unlikely(order >= MAX_ORDER)) {
-		char found[32];
-		snprintf(found, sizeof(found), "order %u", order);
-		bad_page(m, pfn, "free with an impossible order", "order < MAX_ORDER", found);
+		bad_free_impossible_order(m, pfn, order);
 		return;
 	}
 	struct page *page = __pfn_to_page(m, pfn);
