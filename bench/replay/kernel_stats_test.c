@@ -26,61 +26,9 @@
 
 #define FSMIX "fsmix.trace.xz"
 
-static bool exists(const char *path)
-{
-	return access(path, R_OK) == 0;
-}
-
-/* Walks up from dir looking for DIR/shared/traces/FSMIX. */
-static bool walk_up(const char *start, char *out, size_t outlen)
-{
-	char dir[PATH_MAX];
-
-	if (!realpath(start, dir))
-		return false;
-	for (;;) {
-		snprintf(out, outlen, "%s/shared/traces/" FSMIX, strcmp(dir, "/") ? dir : "");
-		if (exists(out))
-			return true;
-		char *slash = strrchr(dir, '/');
-
-		if (!slash || slash == dir)
-			break;
-		*slash = '\0';
-	}
-	snprintf(out, outlen, "/shared/traces/" FSMIX);
-	return exists(out);
-}
-
 static bool find_fsmix(char *out, size_t outlen)
 {
-	const char *td = getenv("TRACE_DIR");
-
-	if (td && *td) {
-		snprintf(out, outlen, "%s/" FSMIX, td);
-		if (exists(out))
-			return true;
-		fprintf(stderr, "TRACE_DIR=%s has no " FSMIX "\n", td);
-	}
-
-	const char *srcdir = getenv("TEST_SRCDIR"), *ws = getenv("TEST_WORKSPACE");
-
-	if (srcdir && ws) {
-		char self[PATH_MAX], real[PATH_MAX];
-
-		snprintf(self, sizeof(self), "%s/%s/bench/replay/kernel_stats_test.c", srcdir, ws);
-		if (realpath(self, real)) {
-			char *slash = strrchr(real, '/');
-
-			*slash = '\0';
-			if (walk_up(real, out, outlen))
-				return true;
-		}
-	}
-	if (walk_up(".", out, outlen))
-		return true;
-	snprintf(out, outlen, "/work/shared/traces/" FSMIX);
-	return exists(out);
+	return find_shared_trace(FSMIX, "bench/replay/kernel_stats_test.c", out, outlen);
 }
 
 /* The README's table: | fsmix | 95,220 | 92,807 | 62,748 | 81,645 | 857 | 29,575 | 471 | */

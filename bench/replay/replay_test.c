@@ -577,52 +577,9 @@ static bool exists(const char *path)
 	return access(path, R_OK) == 0;
 }
 
-/* As kernel_stats_test: DIR/shared/traces/FSMIX for every ancestor DIR of start. */
-static bool walk_up(const char *start, char *out, size_t outlen)
-{
-	char dir[PATH_MAX];
-
-	if (!realpath(start, dir))
-		return false;
-	for (;;) {
-		snprintf(out, outlen, "%s/shared/traces/" FSMIX, strcmp(dir, "/") ? dir : "");
-		if (exists(out))
-			return true;
-		char *slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
-			break;
-		*slash = '\0';
-	}
-	snprintf(out, outlen, "/shared/traces/" FSMIX);
-	return exists(out);
-}
-
-/* $TRACE_DIR, shared/traces above this source file (its runfile, resolved), above the
- * current directory, then /work/shared/traces: the lookup of kernel_stats_test. */
 static bool find_fsmix(char *out, size_t outlen)
 {
-	const char *td = getenv("TRACE_DIR");
-
-	if (td && *td) {
-		snprintf(out, outlen, "%s/" FSMIX, td);
-		if (exists(out))
-			return true;
-		fprintf(stderr, "TRACE_DIR=%s has no " FSMIX "\n", td);
-	}
-	const char *srcdir = getenv("TEST_SRCDIR"), *ws = getenv("TEST_WORKSPACE");
-	if (srcdir && ws) {
-		char self[PATH_MAX], real[PATH_MAX];
-		snprintf(self, sizeof(self), "%s/%s/bench/replay/replay_test.c", srcdir, ws);
-		if (realpath(self, real)) {
-			*strrchr(real, '/') = '\0';
-			if (walk_up(real, out, outlen))
-				return true;
-		}
-	}
-	if (walk_up(".", out, outlen))
-		return true;
-	snprintf(out, outlen, "/work/shared/traces/" FSMIX);
-	return exists(out);
+	return find_shared_trace(FSMIX, "bench/replay/replay_test.c", out, outlen);
 }
 
 #define FIDELITY 0.25
