@@ -5,8 +5,11 @@
  * (memblock_free_all), watermarks and lowmem_reserve (init_per_zone_wmark_min), and CPU
  * binding.
  */
+#define _GNU_SOURCE            /* pthread_setaffinity_np, cpu_set_t */
 #define _LGPL_SOURCE
 #include <ctype.h>
+#include <pthread.h>
+#include <sched.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -964,6 +967,41 @@ static void bind_to(struct machine *m, int cpu)
 	}
 }
 
+/*
+ * Where the host has CPU `cpu` and this thread may run there, pin the thread to it, so a
+ * model CPU stays on one host CPU (its pagesets stay in that CPU's caches). Best effort:
+ * a host with fewer CPUs, or a cpuset that excludes it, leaves the thread where it was.
+ * cpu_unbind restores the thread's earlier affinity.
+ */
+static __thread cpu_set_t saved_affinity;
+static __thread bool pinned;
+
+static void pin_to_host_cpu(int cpu)
+{
+	cpu_set_t allowed, one;
+
+	if (cpu >= CPU_SETSIZE || pthread_getaffinity_np(pthread_self(), sizeof(allowed), &allowed))
+		return;
+	if (pinned)
+		allowed = saved_affinity;
+	if (!CPU_ISSET(cpu, &allowed))
+		return;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (!pthread_setaffinity_np(pthread_self(), sizeof(one), &one) && !pinned) {
+		saved_affinity = allowed;
+		pinned = true;
+	}
+}
+
+static void unpin(void)
+{
+	if (pinned) {
+		pthread_setaffinity_np(pthread_self(), sizeof(saved_affinity), &saved_affinity);
+		pinned = false;
+	}
+}
+
 int cpu_bind(struct machine *m, int cpu)
 {
 	uintptr_t me = (uintptr_t)&thread_token, expected = 0;
@@ -980,6 +1018,7 @@ int cpu_bind(struct machine *m, int cpu)
 		return -1;
 	}
 	bind_to(m, cpu);
+	pin_to_host_cpu(cpu);
 	return 0;
 }
 
@@ -1024,6 +1063,7 @@ void cpu_unbind(void)
 	current_binding.m = NULL;
 	current_binding.cs = NULL;
 	current_binding.cpu = -1;
+	unpin();
 	if (rcu_registered) {
 		urcu_memb_unregister_thread();
 		rcu_registered = 0;

@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <limits.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -675,6 +676,43 @@ static void cpu_binding(void)
 	machine_destroy(m);
 }
 
+/*
+ * A thread bound to model CPU c runs on host CPU c when the host has it and the thread may
+ * run there; unbinding gives the thread its old affinity back.
+ *   model CPUs:  0 1 2 3
+ *   host CPUs:   0 1        (this machine: 2)
+ * Expect: bound to 1 -> affinity {1}, on host CPU 1; unbound -> the affinity it had;
+ *         bound to 3 (no such host CPU) -> affinity unchanged.
+ */
+static void cpu_bind_pins_to_host_cpu(void)
+{
+	struct machine *m = t_machine_flat(0, 65536, 4, PCP_POLICY_LINUX_4_12, 0);
+	cpu_set_t before, now;
+	int target = 1;
+
+	CHECK_EQ(pthread_getaffinity_np(pthread_self(), sizeof(before), &before), 0);
+	if (!CPU_ISSET(target, &before)) {
+		printf("SKIP cpu_bind_pins_to_host_cpu: host CPU %d is not available to this process\n", target);
+		machine_destroy(m);
+		return;
+	}
+	CHECK_EQ(cpu_bind(m, target), 0);
+	CHECK_EQ(pthread_getaffinity_np(pthread_self(), sizeof(now), &now), 0);
+	CHECK_EQ(CPU_COUNT(&now), 1);
+	CHECK(CPU_ISSET(target, &now));
+	CHECK_EQ(sched_getcpu(), target);
+	cpu_unbind();
+	CHECK_EQ(pthread_getaffinity_np(pthread_self(), sizeof(now), &now), 0);
+	CHECK(CPU_EQUAL(&now, &before));
+	/* a model CPU the host lacks: bound, not pinned */
+	CHECK_EQ(cpu_bind(m, 3), 0);
+	CHECK_EQ(pthread_getaffinity_np(pthread_self(), sizeof(now), &now), 0);
+	if (!CPU_ISSET(3, &before))
+		CHECK(CPU_EQUAL(&now, &before));
+	cpu_unbind();
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(default_machine);
@@ -688,5 +726,6 @@ int main(void)
 	RUN(movablecore_zone);
 	RUN(machine_64g);
 	RUN(cpu_binding);
+	RUN(cpu_bind_pins_to_host_cpu);
 	TEST_SUMMARY();
 }
