@@ -59,7 +59,6 @@ struct per_cpu_pages {
 	int high_min, high_max; /* 6.x auto-tuning bounds; high stays within them */
 	int free_count;         /* 6.x: pages freed since the last allocation (free batch scaling) */
 	int alloc_factor;       /* 6.x: refill batch = batch << alloc_factor */
-	int free_factor;        /* 4.12/6.x drain: free batch scaling (6.1..6.6) */
 	uint8_t flags;
 	struct plist lists[NR_PCP_LISTS];
 
