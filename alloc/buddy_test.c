@@ -724,9 +724,9 @@ static void isolated_pageblock(void)
 	CHECK_EQ(A(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0), NONE);
 	CHECK_STR(free_lists(z), "I0@513 I1@514 I2@516 I3@520 I4@528 I5@544 I6@576 I7@640 I8@768");
 
-	unsigned long pcp_frees = event(m, PCP_FREE);
+	unsigned long pcp_frees = zone_pcp_stat(z, PCP_STAT_FREE);
 	F(512, 0);
-	CHECK_EQ(event(m, PCP_FREE), pcp_frees);
+	CHECK_EQ(zone_pcp_stat(z, PCP_STAT_FREE), pcp_frees);
 	CHECK_EQ(this_cpu_pageset(z)->pcp.count, 0);
 	CHECK_STR(free_lists(z), "I9@512");
 	CHECK_EQ(nr_free(z), 0);

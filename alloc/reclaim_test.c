@@ -12,15 +12,6 @@
 #include "alloc/testing.h"
 #include "pcp/pcp.h"
 
-#define CHECK_LRU(m)                                                                        \
-	do {                                                                                \
-		char _e[256];                                                               \
-		if (check_lru((m), _e, sizeof(_e))) {                                       \
-			fprintf(stderr, "  %s:%d: check_lru: %s\n", __FILE__, __LINE__, _e);   \
-			t_failed_checks++;                                                  \
-		}                                                                           \
-	} while (0)
-
 #define BASE_PFN        0x100000UL      /* 4 GiB: Normal only */
 #define GFP_DIRECT      (__GFP_DIRECT_RECLAIM | __GFP_IO | __GFP_FS)    /* GFP_KERNEL without kswapd */
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "alloc/page_alloc.h"
+#include "alloc/reclaim.h"
 #include "alloc/vmstat.h"
 
 static int t_failed_checks;
@@ -53,6 +54,16 @@ static int t_passed, t_failed;
 		char _err[512];                                                             \
 		if (check_machine((m), _err, sizeof(_err))) {                               \
 			fprintf(stderr, "  %s:%d: check_machine: %s\n", __FILE__, __LINE__, _err); \
+			t_failed_checks++;                                                  \
+		}                                                                           \
+	} while (0)
+
+/* The per-node LRUs are consistent (alloc/reclaim.h). */
+#define CHECK_LRU(m)                                                                        \
+	do {                                                                                \
+		char _e[256];                                                               \
+		if (check_lru((m), _e, sizeof(_e))) {                                       \
+			fprintf(stderr, "  %s:%d: check_lru: %s\n", __FILE__, __LINE__, _e);   \
 			t_failed_checks++;                                                  \
 		}                                                                           \
 	} while (0)

@@ -46,7 +46,6 @@
 	X(PGALLOC_SLOWPATH, "pgalloc_slowpath")         \
 	X(PGALLOC_FAIL, "pgalloc_fail")                 \
 	X(PCP_ALLOC_BYPASS, "pcp_alloc_bypass")         \
-	X(PCP_FREE, "pcp_free")                         \
 	X(PCP_REFILL, "pcp_refill")                     \
 	X(PCP_REFILL_PAGES, "pcp_refill_pages")         \
 	X(PCP_DRAIN, "pcp_drain")                       \

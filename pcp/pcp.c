@@ -491,7 +491,6 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 			atomic_fetch_and_explicit(&zone->flags, ~(unsigned long)ZONE_BOOSTED_WATERMARK, memory_order_relaxed);
 	}
 	pcp_leave_local(m, ps);
-	count_vm_event(PCP_FREE);
 	return true;
 }
 
