@@ -25,6 +25,28 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/* One pcp list's blocks: each must be marked PG_pcp; their pages add up to pcp->count. */
+struct pcp_check {
+	struct zone *zone;
+	int cpu, l;
+	long pages;
+	char *err;
+	size_t errlen;
+};
+
+static bool check_pcp_block(struct page *p, void *arg)
+{
+	struct pcp_check *pc = arg;
+
+	if (p->flags != PG_pcp) {
+		fail(pc->err, pc->errlen, "%d:%s cpu %d pcp list %d: pfn %#lx has flags %#x", pc->zone->node, pc->zone->name,
+		     pc->cpu, pc->l, pc->zone->zone_start_pfn + page_idx(pc->zone, p), p->flags);
+		return false;
+	}
+	pc->pages += 1L << p->order;
+	return true;
+}
+
 static bool pfn_present(const struct machine *m, unsigned long pfn)
 {
 	for (int r = 0; r < m->desc.nr_ranges; r++)
@@ -147,19 +169,18 @@ static int check_zone(struct zone *zone, char *err, size_t errlen)
 	unsigned long pcp_total = 0;
 	for (int cpu = 0; zone->pageset && cpu < m->nr_cpus; cpu++) {
 		struct per_cpu_pages *pcp = &zone_pageset(zone, cpu)->pcp;
-		long n = 0;
-		for (int l = 0; l < NR_PCP_LISTS; l++) {
-			unsigned long cnt = 0;
-			for (uint32_t i = pcp->lists[l].head; i != PAGE_NIL; i = idx_page(zone, i)->next) {
-				struct page *p = idx_page(zone, i);
-				if (++cnt > zone->spanned_pages)
-					return fail(err, errlen, "%d:%s cpu %d pcp list %d has a cycle", zone->node, zone->name, cpu, l);
-				if (p->flags != PG_pcp)
-					return fail(err, errlen, "%d:%s cpu %d pcp list %d: pfn %#lx has flags %#x", zone->node,
-						    zone->name, cpu, l, zone->zone_start_pfn + i, p->flags);
-				n += 1L << p->order;
-			}
+		struct pcp_check pc = { .zone = zone, .cpu = cpu, .err = err, .errlen = errlen };
+		for (pc.l = 0; pc.l < NR_PCP_LISTS; pc.l++) {
+			if (pcp->lists[pc.l].nr > PCP_MAG_SIZE)
+				return fail(err, errlen, "%d:%s cpu %d pcp list %d: mag holds %u (max %d)", zone->node,
+					    zone->name, cpu, pc.l, pcp->lists[pc.l].nr, PCP_MAG_SIZE);
+			int r = pcp_list_walk(zone, &pcp->lists[pc.l], zone->spanned_pages, check_pcp_block, &pc);
+			if (r < 0)
+				return fail(err, errlen, "%d:%s cpu %d pcp list %d has a cycle", zone->node, zone->name, cpu, pc.l);
+			if (r > 0)
+				return -1;
 		}
+		long n = pc.pages;
 		if (n != pcp->count)
 			return fail(err, errlen, "%d:%s cpu %d pcp->count is %d, its lists hold %ld", zone->node, zone->name, cpu,
 				    pcp->count, n);

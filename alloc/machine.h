@@ -128,6 +128,18 @@ extern __thread struct cpu_binding current_binding;
 static inline int smp_processor_id(void) { return current_binding.cpu; }
 static inline struct machine *current_machine(void) { return current_binding.m; }
 
+/* Events of the calling CPU (alloc/vmstat.h): only it writes them, a load and a store. */
+static inline void count_vm_events(enum vm_event_item item, long delta)
+{
+	struct cpu_state *cs = current_binding.cs;
+
+	if (likely(cs))
+		WRITE_ONCE(cs->vm_events[item], cs->vm_events[item] + (unsigned long)delta);
+	else
+		count_vm_events_offcpu(item, delta);
+}
+static inline void count_vm_event(enum vm_event_item item) { count_vm_events(item, 1); }
+
 static inline struct zone *zone_of_id(struct machine *m, unsigned id)
 {
 	return m->zone_table[id];

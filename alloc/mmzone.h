@@ -141,11 +141,19 @@ struct page {
 	uint32_t next;                  /* list link (zone-relative index) */
 	uint32_t prev;
 	uint32_t private;               /* owner's cookie (reclaim/compaction callbacks) */
-	uint8_t flags;                  /* enum pageflags */
-	uint8_t order;                  /* see above */
-	uint8_t mt;                     /* PG_buddy/PG_pcp: migratetype of the list it is on */
-	uint8_t cpu;                    /* PG_pcp: low byte of the CPU whose list holds it */
+	union {
+		struct {
+			uint8_t flags;  /* enum pageflags */
+			uint8_t order;  /* see above */
+			uint8_t mt;     /* PG_buddy/PG_pcp: migratetype of the list it is on */
+			uint8_t cpu;    /* PG_pcp: low byte of the CPU whose list holds it */
+		};
+		uint32_t state;         /* the four bytes at once: one store on the hot paths */
+	};
 };
+/* page->state for flags, order and migratetype (cpu 0); x86 and every host we build for are little-endian. */
+#define PAGE_STATE(flags, order, mt) ((uint32_t)(flags) | (uint32_t)(order) << 8 | (uint32_t)(mt) << 16)
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "PAGE_STATE assumes little-endian");
 _Static_assert(sizeof(struct page) == 16, "struct page must stay 16 bytes");
 
 /* A doubly linked list of pages by zone-relative index. */

@@ -77,23 +77,34 @@ static void __attribute__((noinline, cold)) warn(struct machine *m, const char *
 }
 
 /*
- * gfp_zone: the highest zone the flags allow. 4.12 encodes this as GFP_ZONE_TABLE; the
- * combinations it marks GFP_ZONE_BAD (two zone modifiers at once) return -1 here.
+ * gfp_zone: the highest zone the flags allow, from GFP_ZONE_TABLE as 4.12 builds it: one
+ * entry per combination of __GFP_DMA, __GFP_HIGHMEM, __GFP_DMA32 and __GFP_MOVABLE (bits
+ * 0-3). The combinations it marks GFP_ZONE_BAD (two zone modifiers at once) are -1 here.
+ * No highmem on 64-bit: __GFP_HIGHMEM alone is Normal; with __GFP_MOVABLE, Movable.
  */
-int gfp_zone(gfp_t flags)
-{
-	gfp_t z = flags & (__GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32);
+static const int8_t gfp_zone_table[16] = {
+	[0] = ZONE_NORMAL,
+	[__GFP_DMA] = ZONE_DMA,
+	[__GFP_HIGHMEM] = ZONE_NORMAL,
+	[__GFP_DMA32] = ZONE_DMA32,
+	[__GFP_MOVABLE] = ZONE_NORMAL,
+	[__GFP_MOVABLE | __GFP_DMA] = ZONE_DMA,
+	[__GFP_MOVABLE | __GFP_HIGHMEM] = ZONE_MOVABLE,
+	[__GFP_MOVABLE | __GFP_DMA32] = ZONE_DMA32,
+	[__GFP_DMA | __GFP_HIGHMEM] = -1,
+	[__GFP_DMA | __GFP_DMA32] = -1,
+	[__GFP_HIGHMEM | __GFP_DMA32] = -1,
+	[__GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32] = -1,
+	[__GFP_MOVABLE | __GFP_DMA | __GFP_HIGHMEM] = -1,
+	[__GFP_MOVABLE | __GFP_DMA | __GFP_DMA32] = -1,
+	[__GFP_MOVABLE | __GFP_HIGHMEM | __GFP_DMA32] = -1,
+	[__GFP_MOVABLE | __GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32] = -1,
+};
+_Static_assert(__GFP_DMA == 1 && __GFP_HIGHMEM == 2 && __GFP_DMA32 == 4 && __GFP_MOVABLE == 8,
+	       "gfp_zone_table is indexed by the four zone bits");
 
-	if (z & (z - 1))
-		return -1;
-	if (z == __GFP_DMA)
-		return ZONE_DMA;
-	if (z == __GFP_DMA32)
-		return ZONE_DMA32;
-	if (z == __GFP_HIGHMEM && (flags & __GFP_MOVABLE))
-		return ZONE_MOVABLE;
-	return ZONE_NORMAL;     /* no highmem on 64-bit: __GFP_HIGHMEM alone is Normal */
-}
+static inline int __gfp_zone(gfp_t flags) { return gfp_zone_table[flags & 0xf]; }
+int gfp_zone(gfp_t flags) { return __gfp_zone(flags); }
 
 int gfpflags_to_migratetype(gfp_t gfp_flags)
 {
@@ -173,13 +184,17 @@ unsigned int gfp_to_alloc_flags(gfp_t gfp_mask)
 	return alloc_flags;
 }
 
+static void __attribute__((noinline)) clear_highpage(struct machine *m, struct page *page, unsigned int order)
+{
+	memset(__page_address(m, page), 0, PAGE_SIZE << order);
+}
+
 void prep_new_page(struct machine *m, struct page *page, unsigned int order, gfp_t gfp_flags)
 {
-	WRITE_ONCE(page->flags, (uint8_t)PG_head);
-	WRITE_ONCE(page->order, (uint8_t)order);
 	page->private = 0;
-	if ((gfp_flags & __GFP_ZERO) && m->arena)
-		memset(__page_address(m, page), 0, PAGE_SIZE << order);
+	WRITE_ONCE(page->state, PAGE_STATE(PG_head, order, 0));
+	if (unlikely(gfp_flags & __GFP_ZERO) && m->arena)
+		clear_highpage(m, page, order);
 }
 
 /*
@@ -254,7 +269,7 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int allo
 static inline bool prepare_alloc_pages(gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
 				       nodemask_t *nodemask, struct alloc_context *ac)
 {
-	int high = gfp_zone(gfp_mask);
+	int high = __gfp_zone(gfp_mask);
 	int mt = gfpflags_to_migratetype(gfp_mask);
 
 	if (unlikely(high < 0 || mt < 0)) {
@@ -279,10 +294,69 @@ static inline void finalise_ac(struct alloc_context *ac)
 	ac->preferred_zoneref = z;
 }
 
+/*
+ * The first attempt in its most common form, kept lean: get_page_from_freelist's first
+ * iteration when the preferred zone passes its watermark and this CPU's list has a block
+ * (rmqueue_pcplist_fast). In every other case - a nodemask or cpuset, another zone, a
+ * refill, a cold or zeroing request, a busy pcp - it changes nothing and returns NULL,
+ * and the general walk below runs from the start.
+ */
+static inline __attribute__((always_inline)) struct page *
+get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
+			    nodemask_t *nodemask)
+{
+	int high = __gfp_zone(gfp_mask);
+	int mt = gfpflags_to_migratetype(gfp_mask);
+
+	if (unlikely(high < 0 || mt < 0 || nodemask || cpusets_enabled() || !pcp_allowed_order(m, order)))
+		return NULL;
+	struct zoneref *z = zonelist->_zonerefs;        /* finalise_ac */
+	while (z->zone && z->zone_idx > high)
+		z++;
+	struct zone *zone = z->zone;
+	if (unlikely(!zone))
+		return NULL;
+	/* zone_watermark_fast's order-0 test; 6.7+: above the high mark, try the zone at once */
+	long free_pages = zone_page_state(zone, NR_FREE_PAGES) - ((1L << order) - 1);
+	unsigned long mark;
+	if (m->pcp_policy->autotune && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK))
+		mark = high_wmark_pages(zone);
+	else
+		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);
+	if (unlikely(order || free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx])))) {
+		if (!zone_watermark_ok(zone, order, mark, z->zone_idx, ALLOC_WMARK_LOW))
+			return NULL;    /* the general path marks the zone and tries the next */
+	}
+	struct page *page = rmqueue_pcplist_fast(m, zone, zone, order, gfp_mask, mt);
+	if (likely(page))
+		prep_new_page(m, page, order, gfp_mask);
+	return page;
+}
+
+static struct page *__alloc_pages_nodemask_general(struct machine *m, gfp_t gfp_mask, unsigned int order,
+						   struct zonelist *zonelist, nodemask_t *nodemask);
+
 struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
 				    nodemask_t *nodemask)
 {
-	struct alloc_context ac = { .m = current_machine() };
+	struct machine *m = current_machine();
+
+	if (likely(m)) {
+		struct page *page = get_page_from_freelist_fast(m, gfp_mask, order, zonelist, nodemask);
+		if (likely(page)) {
+			count_vm_event(PGALLOC_CALLS);
+			return page;
+		}
+	}
+	return __alloc_pages_nodemask_general(m, gfp_mask, order, zonelist, nodemask);
+}
+
+static struct page *__attribute__((noinline)) __alloc_pages_nodemask_general(struct machine *m, gfp_t gfp_mask,
+									      unsigned int order,
+									      struct zonelist *zonelist,
+									      nodemask_t *nodemask)
+{
+	struct alloc_context ac = { .m = m };
 	struct page *page;
 
 	if (unlikely(!ac.m)) {
@@ -407,6 +481,8 @@ bool free_pages_prepare(struct machine *m, struct page *page, unsigned int order
 	return true;
 }
 
+static void __free_pages_general(struct page *page, unsigned int order);
+
 static void __free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int order)
 {
 	struct zone *zone = pfn_zone(m, pfn);
@@ -429,7 +505,41 @@ static void __free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int 
 	free_one_page(zone, page, pfn, order, migratetype);
 }
 
+/*
+ * The common free, kept lean: an allocated block head of this order that goes onto this
+ * CPU's list without a drain (free_unref_page_fast). The pageblock gives the zone and the
+ * migratetype in one load; a pfn of no zone, a bad block, an isolated or pcp-ineligible
+ * one all return false having changed nothing, and __free_pages_pfn checks and reports.
+ */
+static inline __attribute__((always_inline)) bool free_pages_fast(struct machine *m, struct page *page,
+								  unsigned long pfn, unsigned int order)
+{
+	if (unlikely(!pcp_allowed_order(m, order)))
+		return false;
+	struct pageblock *pb = &m->pageblocks[pfn >> pageblock_order];
+	unsigned int zone_id = READ_ONCE(pb->zone_id);         /* hotplug writes it */
+	if (unlikely(!zone_id))
+		return false;
+	/* free_pages_prepare's test: only an allocated head of this order passes */
+	if (unlikely(!(page->flags & PG_head) || page->order != order))
+		return false;
+	if (unlikely(!free_unref_page_fast(m, zone_of_id(m, zone_id), page, order, READ_ONCE(pb->migratetype))))
+		return false;
+	count_vm_events(PGFREE, 1L << order);
+	return true;
+}
+
 void __free_pages(struct page *page, unsigned int order)
+{
+	struct machine *m = current_machine();
+
+	if (likely(m && page >= m->mem_map && page < m->mem_map + m->max_pfn) &&
+	    likely(free_pages_fast(m, page, __page_to_pfn(m, page), order)))
+		return;
+	__free_pages_general(page, order);
+}
+
+static void __attribute__((noinline)) __free_pages_general(struct page *page, unsigned int order)
 {
 	struct machine *m = current_machine();
 
@@ -453,5 +563,7 @@ void free_pages_pfn(unsigned long pfn, unsigned int order)
 		warn(NULL, "free_pages_pfn: this thread is not bound to a CPU (call cpu_bind first)");
 		return;
 	}
+	if (likely(pfn < m->max_pfn && free_pages_fast(m, __pfn_to_page(m, pfn), pfn, order)))
+		return;
 	__free_pages_pfn(m, pfn, order);
 }

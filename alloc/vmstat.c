@@ -26,14 +26,10 @@ const char *const numa_stat_names[NR_VM_NUMA_STAT_ITEMS] = {
 #undef NS_NAME
 };
 
-/* Only the bound CPU writes its counters: a relaxed load and store, never a locked add. */
-void count_vm_events(enum vm_event_item item, long delta)
+/* kswapd and other threads that are no CPU but name their machine (see vmstat.h). */
+void count_vm_events_offcpu(enum vm_event_item item, long delta)
 {
-	struct cpu_state *cs = current_binding.cs;
-
-	if (likely(cs))
-		WRITE_ONCE(cs->vm_events[item], cs->vm_events[item] + (unsigned long)delta);
-	else if (current_binding.m)     /* kswapd (alloc/kswapd.c) */
+	if (current_binding.m)
 		atomic_fetch_add_explicit(&current_binding.m->offcpu_vm_events[item], (unsigned long)delta,
 					  memory_order_relaxed);
 }
@@ -60,19 +56,16 @@ void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long del
 }
 
 /* NUMA_HIT/MISS/... per-CPU only: summed when read, no fold on the fast path. */
-void zone_statistics(struct zone *preferred, struct zone *z)
+void __zone_statistics_miss(struct zone *preferred, struct zone *z, int local)
 {
-	if (unlikely(!current_binding.cs))
-		return;
 	struct per_cpu_pageset *ps = this_cpu_pageset(z);
-	int local = numa_node_id();
 
-	if (likely(z->node == preferred->node)) {
-		WRITE_ONCE(ps->numa_stat[NUMA_HIT], ps->numa_stat[NUMA_HIT] + 1);
-	} else {
+	if (z->node != preferred->node) {
 		struct per_cpu_pageset *pp = this_cpu_pageset(preferred);
 		WRITE_ONCE(ps->numa_stat[NUMA_MISS], ps->numa_stat[NUMA_MISS] + 1);
 		WRITE_ONCE(pp->numa_stat[NUMA_FOREIGN], pp->numa_stat[NUMA_FOREIGN] + 1);
+	} else {
+		WRITE_ONCE(ps->numa_stat[NUMA_HIT], ps->numa_stat[NUMA_HIT] + 1);
 	}
 	if (z->node == local)
 		WRITE_ONCE(ps->numa_stat[NUMA_LOCAL], ps->numa_stat[NUMA_LOCAL] + 1);

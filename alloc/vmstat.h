@@ -67,10 +67,12 @@ struct machine;
 /* Counters of the calling CPU (must be bound): plain load+store, never an atomic RMW.
  * A thread that is no CPU but names its machine (kswapd: current_binding.m set, no cs)
  * counts into the machine's atomic off-CPU events, which all_vm_events adds in. */
-void count_vm_events(enum vm_event_item item, long delta);
-static inline void count_vm_event(enum vm_event_item item) { count_vm_events(item, 1); }
+void count_vm_events_offcpu(enum vm_event_item item, long delta);
+/* count_vm_events() and count_vm_event() are inline in alloc/machine.h, beside the CPU state. */
 void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long delta);
-void zone_statistics(struct zone *preferred, struct zone *z);
+/* NUMA_HIT/MISS/FOREIGN/LOCAL/OTHER, per CPU only: summed when read. zone_statistics()
+ * itself is inline in pcp/pcp.h, beside the pageset it counts in; this is its rare half. */
+void __zone_statistics_miss(struct zone *preferred, struct zone *z, int local);
 
 static inline long zone_page_state(struct zone *zone, enum zone_stat_item item)
 {

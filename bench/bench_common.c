@@ -22,7 +22,7 @@ void bench_take_snap(struct machine *m, int cpu, int n, struct bench_snap *s)
 			for (int c = cpu; c < cpu + n; c++) {
 				struct per_cpu_pageset *ps = zone_pageset(zone, c);
 				s->allocs += READ_ONCE(ps->pcp_stat[PCP_STAT_ALLOC]);
-				s->hits += READ_ONCE(ps->pcp_stat[PCP_STAT_HIT]);
+				s->hits += pcp_stat_read(ps, PCP_STAT_HIT);
 				s->refill_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_REFILL_PAGES]);
 				s->drain_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_DRAIN_PAGES]);
 				s->frees += READ_ONCE(ps->pcp_stat[PCP_STAT_FREE]);

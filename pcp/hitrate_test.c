@@ -39,11 +39,17 @@ static struct machine *pcp_machine(enum pcp_policy_id policy, enum pcp_scheme_id
 	return t_machine(&d);
 }
 
+static bool count_block(struct page *p, void *arg)
+{
+	(void)p;
+	++*(int *)arg;
+	return true;
+}
 static struct zone *normal(struct machine *m) { return &m->node_data[0]->node_zones[ZONE_NORMAL]; }
 static struct per_cpu_pages *pcp_of(struct machine *m, int cpu) { return &zone_pageset(normal(m), cpu)->pcp; }
 static unsigned long cpu_stat(struct machine *m, int cpu, enum pcp_stat_item i)
 {
-	return zone_pageset(normal(m), cpu)->pcp_stat[i];
+	return pcp_stat_read(zone_pageset(normal(m), cpu), i);
 }
 static unsigned long stat(struct machine *m, enum pcp_stat_item i) { return zone_pcp_stat(normal(m), i); }
 static long nr_free(struct machine *m) { return zone_page_state_snapshot(normal(m), NR_FREE_PAGES); }
@@ -227,17 +233,17 @@ static void test_cold_4_12_and_6_x(void)
 			cpu_bind(m, 0);
 			start_of(m, &st);
 			/* order 0, movable: list MIGRATE_MOVABLE in both (6.x pindex 3 * 0 + 1) */
-			struct plist *list = &pcp_of(m, 0)->lists[MIGRATE_MOVABLE];
+			struct pcp_list *list = &pcp_of(m, 0)->lists[MIGRATE_MOVABLE];
 
 			struct page *a = alloc_pages(GFP_T, 0);
-			struct page *b = plist_first(z, list);
+			struct page *b = pcp_list_first(z, list);
 			CHECK(a && b && a != b);
 			free_cold(m, a);
 			if (p == PCP_POLICY_LINUX_4_12) {
-				CHECK(plist_last(z, list) == a);
-				CHECK(plist_first(z, list) == b);
+				CHECK(pcp_list_last(z, list) == a);
+				CHECK(pcp_list_first(z, list) == b);
 			} else {
-				CHECK(plist_first(z, list) == a);
+				CHECK(pcp_list_first(z, list) == a);
 			}
 			struct page *hot = alloc_pages(GFP_T, 0);
 			struct page *cold = alloc_pages(GFP_T | __GFP_COLD, 0);
@@ -404,8 +410,7 @@ static void test_high_order_lists(void)
 		CHECK_EQ(pcp->count, 150);
 		int blocks[NR_PCP_LISTS] = { 0 };
 		for (int l = 0; l < NR_PCP_LISTS; l++)
-			for (uint32_t i = pcp->lists[l].head; i != PAGE_NIL; i = idx_page(normal(m), i)->next)
-				blocks[l]++;
+			CHECK_EQ(pcp_list_walk(normal(m), &pcp->lists[l], ~0UL, count_block, &blocks[l]), 0);
 		CHECK_EQ(blocks[3 * 1 + MIGRATE_MOVABLE], 29);
 		CHECK_EQ(blocks[3 * 2 + MIGRATE_MOVABLE], 13);
 		CHECK_EQ(blocks[3 * 3 + MIGRATE_MOVABLE], 5);
@@ -745,7 +750,8 @@ static void scripted(enum pcp_policy_id policy, enum pcp_scheme_id scheme, struc
 	CHECK_CONSISTENT(m);
 	for (int c = 0; c < 2; c++) {
 		struct per_cpu_pageset *ps = zone_pageset(normal(m), c);
-		memcpy(out->st[c], ps->pcp_stat, sizeof(out->st[c]));
+		for (int i = 0; i < NR_PCP_STAT_ITEMS; i++)
+			out->st[c][i] = pcp_stat_read(ps, (enum pcp_stat_item)i);
 		out->count[c] = ps->pcp.count;
 		out->high[c] = ps->pcp.high;
 		out->batch[c] = ps->pcp.batch;

@@ -18,8 +18,6 @@
 #include "pcp/pcp.h"
 
 #define MIN_PERCPU_PAGELIST_HIGH_FRACTION 8
-#define PCPF_PREV_FREE_HIGH_ORDER       0x01
-#define PCPF_FREE_HIGH_BATCH            0x02
 
 const struct pcp_policy pcp_policies[NR_PCP_POLICIES] = {
 	[PCP_POLICY_LINUX_4_12] = {
@@ -97,19 +95,7 @@ int zone_highsize(const struct pcp_policy *pol, const struct zone *zone, int bat
 	return high > batch << 2 ? high : batch << 2;
 }
 
-bool pcp_allowed_order(const struct machine *m, unsigned int order)
-{
-	if (order == 0)
-		return true;
-	return m->pcp_policy->high_order && (order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order);
-}
 
-static inline int order_to_pindex(int migratetype, unsigned int order)
-{
-	if (order > PAGE_ALLOC_COSTLY_ORDER)
-		return NR_LOWORDER_PCP_LISTS + (migratetype == MIGRATE_MOVABLE);
-	return MIGRATE_PCPTYPES * (int)order + migratetype;
-}
 
 static inline unsigned int pindex_to_order(int pindex)
 {
@@ -118,37 +104,6 @@ static inline unsigned int pindex_to_order(int pindex)
 	return (unsigned int)(pindex / MIGRATE_PCPTYPES);
 }
 
-/* Counters live with the lists and are written only by whoever holds them. */
-#define pcp_stat_add(ps, item, n) WRITE_ONCE((ps)->pcp_stat[item], (ps)->pcp_stat[item] + (unsigned long)(n))
-static inline void pcp_set_count(struct per_cpu_pages *pcp, int count) { WRITE_ONCE(pcp->count, count); }
-
-/*
- * Entering and leaving the lists from the CPU that owns them. Owner scheme: two plain
- * stores and a load (see pcp.h); NULL means a remote CPU holds them, go to the buddy.
- */
-static inline struct per_cpu_pageset *pcp_enter_local(struct machine *m, struct zone *zone)
-{
-	struct per_cpu_pageset *ps = this_cpu_pageset(zone);
-	struct per_cpu_pages *pcp = &ps->pcp;
-
-	if (m->scheme == PCP_SCHEME_OWNER) {
-		WRITE_ONCE(pcp->busy, 1);
-		__asm__ __volatile__("" ::: "memory");  /* the remote's membarrier orders this */
-		if (likely(!__atomic_load_n(&pcp->remote, __ATOMIC_ACQUIRE)))
-			return ps;
-		__atomic_store_n(&pcp->busy, 0, __ATOMIC_RELEASE);
-		return NULL;
-	}
-	return spin_trylock(&pcp->lock) ? ps : NULL;
-}
-
-static inline void pcp_leave_local(struct machine *m, struct per_cpu_pageset *ps)
-{
-	if (m->scheme == PCP_SCHEME_OWNER)
-		__atomic_store_n(&ps->pcp.busy, 0, __ATOMIC_RELEASE);
-	else
-		spin_unlock(&ps->pcp.lock);
-}
 
 /* --- membarrier: the remote side's half of the owner protocol --- */
 
@@ -213,7 +168,7 @@ static void pcp_remote_release(struct machine *m, struct per_cpu_pages *pcp)
 /* --- refill and drain: the only places that take zone->lock --- */
 
 /* rmqueue_bulk: take `count` blocks of `order` from the buddy onto `list`. */
-static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct plist *list, int migratetype,
+static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct pcp_list *list, int migratetype,
 			bool cold)
 {
 	int i, allocated = 0;
@@ -227,9 +182,9 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct
 		page->order = (uint8_t)order;
 		/* keep physical order: first taken is first handed out */
 		if (likely(!cold))
-			plist_add_tail(zone, list, page);
+			pcp_list_add_tail(zone, list, page);
 		else
-			plist_add(zone, list, page);
+			pcp_list_add(zone, list, page);
 		allocated++;
 		if (page->mt == MIGRATE_CMA)
 			__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, -(1L << order));
@@ -260,20 +215,19 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 	zone_lock(zone);
 	const bool isolated_pageblocks = zone->nr_isolate_pageblock != 0;
 	while (count > 0) {
-		struct plist *list;
+		struct pcp_list *list;
 		do {
 			batch_free++;
 			if (++pindex >= nr_lists)
 				pindex = 0;
 			list = &pcp->lists[pindex];
-		} while (plist_empty(list));
+		} while (pcp_list_empty(list));
 		if (batch_free == MIGRATE_PCPTYPES || !v412)
 			batch_free = count;     /* the only non-empty list (4.12), or 6.x */
 		unsigned int order = pindex_to_order(pindex);
 		do {
-			struct page *page = plist_last(zone, list);
+			struct page *page = pcp_list_pop_tail(zone, list);
 			unsigned long pfn = __page_to_pfn(m, page);
-			plist_del(zone, list, page);
 			/* 4.12 trusts the type recorded at free time; 6.x (and isolation) rereads the block */
 			int mt = (v412 && !isolated_pageblocks) ? page->mt : get_pageblock_migratetype_pfn(m, pfn);
 			page->flags = 0;
@@ -281,7 +235,7 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 			drained += 1 << order;
 			blocks++;
 			__free_one_page(page, pfn, zone, order, mt);
-		} while (count > 0 && --batch_free && !plist_empty(list));
+		} while (count > 0 && --batch_free && !pcp_list_empty(list));
 	}
 	zone_unlock(zone);
 	pcp_set_count(pcp, pcp->count - drained);
@@ -334,10 +288,13 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 {
 	struct machine *m = current_machine();  /* the zone's: only the bound CPU gets here */
 	const struct pcp_policy *pol = m->pcp_policy;
-	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
-	struct page *page;
+	struct page *page = rmqueue_pcplist_fast(m, preferred_zone, zone, order, gfp_flags, migratetype);
 
 	(void)alloc_flags;
+	if (likely(page))
+		return page;
+	/* a miss (refill), a 4.12 cold allocation, or the pcp is unavailable */
+	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
 	if (unlikely(!ps)) {
 		*bypassed = true;
 		ps = this_cpu_pageset(zone);
@@ -348,14 +305,12 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 	}
 	struct per_cpu_pages *pcp = &ps->pcp;
 	const bool cold = pol->cold_tail && (gfp_flags & __GFP_COLD);
-	struct plist *list = &pcp->lists[pol->high_order ? order_to_pindex(migratetype, order) : migratetype];
+	struct pcp_list *list = pcp_list_of(pol, pcp, migratetype, order);
 
 	pcp_stat_add(ps, PCP_STAT_ALLOC, 1);
 	if (pol->batch_scale)
 		pcp->free_count >>= 1;
-	if (likely(!plist_empty(list))) {
-		pcp_stat_add(ps, PCP_STAT_HIT, 1);
-	} else {
+	if (unlikely(pcp_list_empty(list))) {
 		int batch = nr_pcp_alloc(pol, pcp, zone, order);
 		int got = rmqueue_bulk(zone, order, batch, list, migratetype, cold);
 		pcp_set_count(pcp, pcp->count + (got << order));
@@ -369,8 +324,7 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 		count_vm_event(PCP_REFILL);
 		count_vm_events(PCP_REFILL_PAGES, got << order);
 	}
-	page = cold ? plist_last(zone, list) : plist_first(zone, list);
-	plist_del(zone, list, page);
+	page = cold ? pcp_list_pop_tail(zone, list) : pcp_list_pop(zone, list);
 	pcp_set_count(pcp, pcp->count - (1 << order));
 	WRITE_ONCE(page->flags, (uint8_t)0);  /* read by a neighbour's page_is_buddy */
 	pcp_leave_local(m, ps);
@@ -444,6 +398,8 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	int list_mt = migratetype;
 
 	(void)pfn;
+	if (!(pol->cold_tail && (hint & __GFP_COLD)) && free_unref_page_fast(m, zone, page, order, migratetype))
+		return true;
 	if (unlikely(migratetype >= MIGRATE_PCPTYPES)) {
 		if (unlikely(is_migrate_isolate(migratetype)))
 			return false;
@@ -456,15 +412,15 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	}
 	struct per_cpu_pages *pcp = &ps->pcp;
 	int pindex = pol->high_order ? order_to_pindex(list_mt, order) : list_mt;
-	struct plist *list = &pcp->lists[pindex];
+	struct pcp_list *list = &pcp->lists[pindex];
 
 	WRITE_ONCE(page->flags, (uint8_t)PG_pcp);  /* read by a neighbour's page_is_buddy */
 	WRITE_ONCE(page->order, (uint8_t)order);
 	page->mt = (uint8_t)(pol->high_order ? list_mt : migratetype);
 	if (pol->cold_tail && (hint & __GFP_COLD))
-		plist_add_tail(zone, list, page);
+		pcp_list_add_tail(zone, list, page);
 	else
-		plist_add(zone, list, page);
+		pcp_list_add(zone, list, page);
 	pcp_set_count(pcp, pcp->count + (1 << order));
 	pcp_stat_add(ps, PCP_STAT_FREE, 1);
 
@@ -692,7 +648,7 @@ void pcp_init_machine(struct machine *m)
 				memset(zone->pageset, 0, sizeof(struct per_cpu_pageset) * (size_t)m->nr_cpus);
 				for (int cpu = 0; cpu < m->nr_cpus; cpu++)
 					for (int l = 0; l < NR_PCP_LISTS; l++)
-						plist_init(&zone->pageset[cpu].pcp.lists[l]);
+						pcp_list_init(&zone->pageset[cpu].pcp.lists[l]);
 			}
 			zone_pcp_update(zone);
 		}
@@ -720,7 +676,7 @@ unsigned long zone_pcp_stat(struct zone *zone, enum pcp_stat_item item)
 	if (!zone->pageset)
 		return 0;
 	for (int cpu = 0; cpu < m->nr_cpus; cpu++)
-		sum += READ_ONCE(zone->pageset[cpu].pcp_stat[item]);
+		sum += pcp_stat_read(&zone->pageset[cpu], item);
 	return sum;
 }
 

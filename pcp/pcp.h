@@ -32,6 +32,7 @@
 #include "alloc/internal.h"
 #include "alloc/machine.h"
 #include "alloc/mmzone.h"
+#include "alloc/vmstat.h"
 
 #define NR_LOWORDER_PCP_LISTS   (MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
 #define NR_PCP_THP              2       /* pageblock-order lists: movable, other */
@@ -39,7 +40,7 @@
 
 enum pcp_stat_item {
 	PCP_STAT_ALLOC,         /* pcp-eligible allocations */
-	PCP_STAT_HIT,           /* served from a non-empty list */
+	PCP_STAT_HIT,           /* served from a non-empty list: not stored, ALLOC - REFILL (pcp_stat_read) */
 	PCP_STAT_REFILL,        /* rmqueue_bulk calls (zone lock acquisitions) */
 	PCP_STAT_REFILL_PAGES,
 	PCP_STAT_DRAIN,         /* free_pcppages_bulk calls */
@@ -51,6 +52,103 @@ enum pcp_stat_item {
 	NR_PCP_STAT_ITEMS
 };
 
+/*
+ * struct pcp_list: one of the kernel's pcp->lists[pindex], a LIFO of free blocks whose
+ * head is handed out first and whose tail (the oldest) is drained first. It is kept in
+ * two parts that together are that one list, in that one order:
+ *
+ *     tail (oldest) ... head   mag[0] ... mag[nr-1] (newest: next to be handed out)
+ *     `---- list: plist ----'  `--------------- mag: array ----------------'
+ *
+ * The newest blocks sit in a small array, so a hit pops an index and a free pushes one
+ * without touching any other struct page (the kernel's list_head links cost a store into
+ * a neighbour's struct page on every add and del). When mag fills, it is spilled whole
+ * onto the plist head; whoever takes from the tail (drains, 4.12 cold allocations) first
+ * moves mag onto the plist head the same way. Either way the order is unchanged.
+ */
+#define PCP_MAG_SIZE 29                 /* struct pcp_list is two cache lines */
+struct pcp_list {
+	uint32_t nr;                    /* blocks in mag, 0..PCP_MAG_SIZE */
+	uint32_t mag[PCP_MAG_SIZE];     /* zone-relative page indices, oldest first */
+	struct plist list;              /* the older blocks */
+};
+
+static inline void pcp_list_init(struct pcp_list *l) { l->nr = 0; plist_init(&l->list); }
+static inline bool pcp_list_empty(const struct pcp_list *l) { return !l->nr && plist_empty(&l->list); }
+
+/* mag onto the plist head, oldest first: the newest ends up at the head. */
+static inline void pcp_list_spill(struct zone *z, struct pcp_list *l)
+{
+	for (uint32_t i = 0; i < l->nr; i++)
+		plist_add(z, &l->list, idx_page(z, l->mag[i]));
+	l->nr = 0;
+}
+
+/* list_add: the new head. */
+static inline void pcp_list_add(struct zone *z, struct pcp_list *l, struct page *p)
+{
+	if (unlikely(l->nr == PCP_MAG_SIZE))
+		pcp_list_spill(z, l);
+	l->mag[l->nr++] = page_idx(z, p);
+}
+
+/* list_add_tail: the new oldest. */
+static inline void pcp_list_add_tail(struct zone *z, struct pcp_list *l, struct page *p)
+{
+	plist_add_tail(z, &l->list, p);
+}
+
+/* Peek at the head and the tail; NULL when empty. */
+static inline struct page *pcp_list_first(struct zone *z, const struct pcp_list *l)
+{
+	return l->nr ? idx_page(z, l->mag[l->nr - 1]) : plist_first(z, &l->list);
+}
+static inline struct page *pcp_list_last(struct zone *z, const struct pcp_list *l)
+{
+	return !plist_empty(&l->list) ? plist_last(z, &l->list) : l->nr ? idx_page(z, l->mag[0]) : NULL;
+}
+
+/* Take the head (the list must not be empty). */
+static inline struct page *pcp_list_pop(struct zone *z, struct pcp_list *l)
+{
+	if (likely(l->nr))
+		return idx_page(z, l->mag[--l->nr]);
+	struct page *p = plist_first(z, &l->list);
+	plist_del(z, &l->list, p);
+	return p;
+}
+
+/* Take the tail (the list must not be empty). */
+static inline struct page *pcp_list_pop_tail(struct zone *z, struct pcp_list *l)
+{
+	if (plist_empty(&l->list))
+		pcp_list_spill(z, l);
+	struct page *p = plist_last(z, &l->list);
+	plist_del(z, &l->list, p);
+	return p;
+}
+
+/*
+ * Visit every block, head first. Returns 0 when all were visited, 1 when fn returned false,
+ * -1 when the plist holds more than `limit` blocks (a cycle: the checker's guard).
+ */
+static inline int pcp_list_walk(struct zone *z, const struct pcp_list *l, unsigned long limit,
+				bool (*fn)(struct page *p, void *arg), void *arg)
+{
+	unsigned long n = 0;
+
+	for (uint32_t i = l->nr; i-- > 0;)
+		if (!fn(idx_page(z, l->mag[i]), arg))
+			return 1;
+	for (uint32_t i = l->list.head; i != PAGE_NIL; i = idx_page(z, i)->next) {
+		if (++n > limit)
+			return -1;
+		if (!fn(idx_page(z, i), arg))
+			return 1;
+	}
+	return 0;
+}
+
 struct per_cpu_pages {
 	/* Written by the owner (or under lock), read racily by dumps: READ_ONCE/WRITE_ONCE. */
 	int count;              /* pages (not blocks) on all lists */
@@ -60,7 +158,7 @@ struct per_cpu_pages {
 	int free_count;         /* 6.x: pages freed since the last allocation (free batch scaling) */
 	int alloc_factor;       /* 6.x: refill batch = batch << alloc_factor */
 	uint8_t flags;
-	struct plist lists[NR_PCP_LISTS];
+	struct pcp_list lists[NR_PCP_LISTS];
 
 	/* Protection. */
 	spinlock_t lock;        /* trylock scheme */
@@ -92,6 +190,20 @@ const char *pcp_scheme_name(enum pcp_scheme_id s);
 int pcp_scheme_by_name(const char *name);
 
 static inline struct per_cpu_pageset *zone_pageset(struct zone *z, int cpu) { return &z->pageset[cpu]; }
+/*
+ * One CPU's counter, read racily. A hit is every pcp-eligible allocation that did not
+ * refill (a failed refill counts as a refill too), so the hit path stores one counter
+ * and PCP_STAT_HIT is derived; REFILL is read first so that the difference never goes
+ * below zero (ALLOC is counted before REFILL).
+ */
+static inline unsigned long pcp_stat_read(const struct per_cpu_pageset *ps, enum pcp_stat_item item)
+{
+	if (item == PCP_STAT_HIT) {
+		unsigned long refill = __atomic_load_n(&ps->pcp_stat[PCP_STAT_REFILL], __ATOMIC_ACQUIRE);
+		return __atomic_load_n(&ps->pcp_stat[PCP_STAT_ALLOC], __ATOMIC_RELAXED) - refill;
+	}
+	return __atomic_load_n(&ps->pcp_stat[item], __ATOMIC_RELAXED);
+}
 static inline struct per_cpu_pageset *this_cpu_pageset(struct zone *z) { return &z->pageset[current_binding.cpu]; }
 
 /* Formulas. */
@@ -99,7 +211,6 @@ int zone_batchsize(const struct pcp_policy *pol, const struct zone *zone);
 int zone_highsize(const struct pcp_policy *pol, const struct zone *zone, int batch, int cpu_online,
 		  int high_fraction);
 
-bool pcp_allowed_order(const struct machine *m, unsigned int order);
 /* NULL when the list and the buddy are empty, or when the pcp is unavailable (bypass). */
 struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, unsigned int order, gfp_t gfp_flags,
 			     int migratetype, unsigned int alloc_flags, bool *bypassed);
@@ -120,5 +231,155 @@ unsigned long zone_pcp_stat(struct zone *zone, enum pcp_stat_item item);
 unsigned long zone_pcp_count(struct zone *zone);
 /* membarrier: 0 when the owner scheme can run here. */
 int pcp_membarrier_init(char *err, size_t errlen);
+
+/* ------------------------------------------------------------------------------------------
+ * The hit paths, inline (liburcu style: the common case in the header, the rest in pcp.c).
+ * rmqueue_pcplist_fast and free_unref_page_fast do exactly what rmqueue_pcplist and
+ * free_unref_page do when the list serves the request without a refill, a drain or a
+ * spill; in every other case they change nothing and return NULL/false, and the caller
+ * goes on to the general functions (which call these first themselves).
+ */
+#define PCPF_PREV_FREE_HIGH_ORDER       0x01
+#define PCPF_FREE_HIGH_BATCH            0x02
+
+static inline bool pcp_allowed_order(const struct machine *m, unsigned int order)
+{
+	if (order == 0)
+		return true;
+	return m->pcp_policy->high_order && (order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order);
+}
+
+static inline int order_to_pindex(int migratetype, unsigned int order)
+{
+	if (order > PAGE_ALLOC_COSTLY_ORDER)
+		return NR_LOWORDER_PCP_LISTS + (migratetype == MIGRATE_MOVABLE);
+	return MIGRATE_PCPTYPES * (int)order + migratetype;
+}
+
+/* Counters live with the lists and are written only by whoever holds them. */
+#define pcp_stat_add(ps, item, n) WRITE_ONCE((ps)->pcp_stat[item], (ps)->pcp_stat[item] + (unsigned long)(n))
+static inline void pcp_set_count(struct per_cpu_pages *pcp, int count) { WRITE_ONCE(pcp->count, count); }
+
+/*
+ * Entering and leaving the lists from the CPU that owns them. Owner scheme: two plain
+ * stores and a load (see the protocol above); NULL means a remote CPU holds them, go to
+ * the buddy. Trylock scheme: the pcp spinlock, or NULL.
+ */
+static inline struct per_cpu_pageset *pcp_enter_local(struct machine *m, struct zone *zone)
+{
+	struct per_cpu_pageset *ps = this_cpu_pageset(zone);
+	struct per_cpu_pages *pcp = &ps->pcp;
+
+	if (m->scheme == PCP_SCHEME_OWNER) {
+		WRITE_ONCE(pcp->busy, 1);
+		__asm__ __volatile__("" ::: "memory");  /* the remote's membarrier orders this */
+		if (likely(!__atomic_load_n(&pcp->remote, __ATOMIC_ACQUIRE)))
+			return ps;
+		__atomic_store_n(&pcp->busy, 0, __ATOMIC_RELEASE);
+		return NULL;
+	}
+	return spin_trylock(&pcp->lock) ? ps : NULL;
+}
+
+static inline void pcp_leave_local(struct machine *m, struct per_cpu_pageset *ps)
+{
+	if (m->scheme == PCP_SCHEME_OWNER)
+		__atomic_store_n(&ps->pcp.busy, 0, __ATOMIC_RELEASE);
+	else
+		spin_unlock(&ps->pcp.lock);
+}
+
+/* zone_statistics: NUMA_HIT/LOCAL for the usual case inline, the rest in vmstat.c. */
+static inline void zone_statistics(struct zone *preferred, struct zone *z)
+{
+	struct cpu_state *cs = current_binding.cs;
+
+	if (unlikely(!cs))
+		return;
+	if (likely(z->node == preferred->node && z->node == cs->node)) {
+		struct per_cpu_pageset *ps = this_cpu_pageset(z);
+		WRITE_ONCE(ps->numa_stat[NUMA_HIT], ps->numa_stat[NUMA_HIT] + 1);
+		WRITE_ONCE(ps->numa_stat[NUMA_LOCAL], ps->numa_stat[NUMA_LOCAL] + 1);
+		return;
+	}
+	__zone_statistics_miss(preferred, z, cs->node);
+}
+
+/* The list an allocation or free of this order and type uses. */
+static inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol, struct per_cpu_pages *pcp, int migratetype,
+					   unsigned int order)
+{
+	return &pcp->lists[pol->high_order ? order_to_pindex(migratetype, order) : migratetype];
+}
+
+/* A hit: the head of a non-empty list. 4.12 __GFP_COLD takes the tail (rmqueue_pcplist). */
+static inline __attribute__((always_inline)) struct page *
+rmqueue_pcplist_fast(struct machine *m, struct zone *preferred_zone, struct zone *zone, unsigned int order,
+		     gfp_t gfp_flags, int migratetype)
+{
+	const struct pcp_policy *pol = m->pcp_policy;
+
+	if (unlikely(pol->cold_tail && (gfp_flags & __GFP_COLD)))
+		return NULL;
+	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
+	if (unlikely(!ps))
+		return NULL;
+	struct per_cpu_pages *pcp = &ps->pcp;
+	struct pcp_list *list = pcp_list_of(pol, pcp, migratetype, order);
+	if (unlikely(pcp_list_empty(list))) {
+		pcp_leave_local(m, ps);
+		return NULL;
+	}
+	struct page *page = pcp_list_pop(zone, list);
+	pcp_set_count(pcp, pcp->count - (1 << order));
+	pcp_stat_add(ps, PCP_STAT_ALLOC, 1);
+	if (pol->batch_scale)
+		pcp->free_count >>= 1;
+	pcp_leave_local(m, ps);
+	count_vm_events(PGALLOC_DMA + zone->idx, 1L << order);
+	zone_statistics(preferred_zone, zone);
+	return page;
+}
+
+/*
+ * A free that neither drains nor spills: the new head of a list below high. 6.x: only
+ * order 0 (higher orders may trigger free_high) and only while the zone is neither
+ * reclaiming nor below its high mark and high sits within its bounds, where nr_pcp_high()
+ * changes nothing and returns pcp->high. The page's state is written here, once.
+ */
+static inline __attribute__((always_inline)) bool
+free_unref_page_fast(struct machine *m, struct zone *zone, struct page *page, unsigned int order, int migratetype)
+{
+	const struct pcp_policy *pol = m->pcp_policy;
+
+	if (unlikely(migratetype >= MIGRATE_PCPTYPES))
+		return false;
+	if (pol->batch_scale && (order || (atomic_load_explicit(&zone->flags, memory_order_relaxed) &
+					   (ZONE_RECLAIM_ACTIVE | ZONE_BOOSTED_WATERMARK))))
+		return false;
+	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
+	if (unlikely(!ps))
+		return false;
+	struct per_cpu_pages *pcp = &ps->pcp;
+	struct pcp_list *list = pcp_list_of(pol, pcp, migratetype, order);
+	int count = pcp->count + (1 << order), high = pcp->high;
+	if (unlikely(list->nr == PCP_MAG_SIZE || count >= high ||
+		     (pol->autotune && (high < pcp->high_min || high > pcp->high_max)))) {
+		pcp_leave_local(m, ps);
+		return false;
+	}
+	WRITE_ONCE(page->state, PAGE_STATE(PG_pcp, order, migratetype));  /* a neighbour's page_is_buddy reads it */
+	list->mag[list->nr++] = page_idx(zone, page);
+	pcp_set_count(pcp, count);
+	pcp_stat_add(ps, PCP_STAT_FREE, 1);
+	if (pol->batch_scale) {
+		pcp->alloc_factor >>= 1;
+		pcp->flags &= (uint8_t)~PCPF_PREV_FREE_HIGH_ORDER;
+		if (pcp->free_count < (pcp->batch << pol->pcp_batch_scale_max))
+			pcp->free_count += 1;
+	}
+	pcp_leave_local(m, ps);
+	return true;
+}
 
 #endif /* PCP_PCP_H */

@@ -327,7 +327,7 @@ static long seed_list(struct machine *m, struct zone *zone, struct per_cpu_pages
 		page->flags = PG_pcp;
 		page->order = (uint8_t)order;
 		page->mt = (uint8_t)mt;
-		plist_add_tail(zone, &pcp->lists[pindex], page);
+		pcp_list_add_tail(zone, &pcp->lists[pindex], page);
 	}
 	zone_unlock(zone);
 	__mod_zone_page_state(zone, NR_FREE_PAGES, -(done << order));
