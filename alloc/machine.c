@@ -18,10 +18,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include <urcu/urcu-memb.h>
 
 #include "alloc/internal.h"
 #include "alloc/machine.h"
+#include "alloc/rcu.h"
 #include "alloc/page_alloc.h"
 #include "alloc/reclaim.h"
 #include "alloc/vmstat.h"
@@ -709,6 +709,8 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 		     d->nr_ranges);
 		goto fail;
 	}
+	if (zonelist_rcu_check(err, errlen))
+		goto fail;
 	if (d->scheme == PCP_SCHEME_OWNER && pcp_membarrier_init(err, errlen)) {
 		size_t l = strlen(err);
 		snprintf(err + l, errlen - l, "; the owner scheme needs it: use --scheme trylock");

@@ -134,7 +134,7 @@ static inline void count_vm_events(enum vm_event_item item, long delta)
 	struct cpu_state *cs = current_binding.cs;
 
 	if (likely(cs))
-		WRITE_ONCE(cs->vm_events[item], cs->vm_events[item] + (unsigned long)delta);
+		this_cpu_counter_add(cs->vm_events[item], delta);
 	else
 		count_vm_events_offcpu(item, delta);
 }

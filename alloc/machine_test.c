@@ -23,6 +23,7 @@
 #include "alloc/testing.h"
 
 #include "alloc/internal.h"
+#include "alloc/rcu.h"
 #include "pcp/pcp.h"
 
 static struct zone *Z(struct machine *m, int nid, int idx) { return &m->node_data[nid]->node_zones[idx]; }
@@ -713,6 +714,30 @@ static void cpu_bind_pins_to_host_cpu(void)
 	machine_destroy(m);
 }
 
+/*
+ * The zonelists' RCU read side is built without liburcu's run-time membarrier test (rcu.h).
+ * On a host where liburcu found no sys_membarrier that would be unsafe.
+ * Expect: machine_create refuses, and says why; with it back, the same desc builds.
+ */
+static void needs_urcu_membarrier(void)
+{
+	struct machine_desc d;
+	char err[256] = "";
+	int saved = zonelist_urcu_has_sys_membarrier;
+
+	machine_desc_default(&d);
+	d.scheme = PCP_SCHEME_TRYLOCK;          /* the owner scheme would fail on its own check */
+	zonelist_urcu_has_sys_membarrier = 0;
+	struct machine *m = machine_create(&d, err, sizeof(err));
+	zonelist_urcu_has_sys_membarrier = saved;
+	CHECK(m == NULL);
+	CHECK(strstr(err, "sys_membarrier") != NULL);
+	m = machine_create(&d, err, sizeof(err));
+	CHECK(m != NULL);
+	if (m)
+		machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(default_machine);
@@ -727,5 +752,6 @@ int main(void)
 	RUN(machine_64g);
 	RUN(cpu_binding);
 	RUN(cpu_bind_pins_to_host_cpu);
+	RUN(needs_urcu_membarrier);
 	TEST_SUMMARY();
 }

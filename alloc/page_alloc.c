@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <urcu/urcu-memb.h>
 
 #include "alloc/cpuset.h"
 #include "alloc/internal.h"
@@ -308,7 +307,8 @@ get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, unsigned int orde
 	int high = __gfp_zone(gfp_mask);
 	int mt = gfpflags_to_migratetype(gfp_mask);
 
-	if (unlikely(high < 0 || mt < 0 || nodemask || cpusets_enabled() || !pcp_allowed_order(m, order)))
+	if (unlikely(high < 0 || mt < 0 || nodemask || cpusets_enabled() || !pcp_allowed_order(m, order) ||
+		     (gfp_mask & __GFP_ZERO)))
 		return NULL;
 	struct zoneref *z = zonelist->_zonerefs;        /* finalise_ac */
 	while (z->zone && z->zone_idx > high)
@@ -323,13 +323,13 @@ get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, unsigned int orde
 		mark = high_wmark_pages(zone);
 	else
 		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);
-	if (unlikely(order || free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx])))) {
-		if (!zone_watermark_ok(zone, order, mark, z->zone_idx, ALLOC_WMARK_LOW))
-			return NULL;    /* the general path marks the zone and tries the next */
-	}
+	if (unlikely(order || free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx]))))
+		return NULL;    /* order > 0 or near the mark: the general path checks in full */
 	struct page *page = rmqueue_pcplist_fast(m, zone, zone, order, gfp_mask, mt);
-	if (likely(page))
-		prep_new_page(m, page, order, gfp_mask);
+	if (likely(page)) {
+		page->private = 0;      /* prep_new_page, without __GFP_ZERO */
+		WRITE_ONCE(page->state, PAGE_STATE(PG_head, order, 0));
+	}
 	return page;
 }
 
@@ -404,7 +404,7 @@ slow:
 	return page;
 }
 
-struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
+__attribute__((always_inline)) inline struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 {
 	struct machine *m = current_machine();
 	struct page *page;
@@ -425,7 +425,7 @@ struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 	return page;
 }
 
-struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+__attribute__((always_inline)) inline struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
 	return alloc_pages_node(-1, gfp_mask, order);
 }
@@ -529,7 +529,7 @@ static inline __attribute__((always_inline)) bool free_pages_fast(struct machine
 	return true;
 }
 
-void __free_pages(struct page *page, unsigned int order)
+__attribute__((always_inline)) inline void __free_pages(struct page *page, unsigned int order)
 {
 	struct machine *m = current_machine();
 

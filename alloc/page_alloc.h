@@ -44,7 +44,11 @@ int gfpflags_to_migratetype(gfp_t gfp_flags);
 
 /* Zonelists (alloc/zonelist.c): read inside zonelist_read_lock() .. zonelist_read_unlock()
  * (alloc/rcu.h). build_all_zonelists waits for a grace period: never call it inside one. */
-struct zonelist *node_zonelist(struct machine *m, int nid, gfp_t flags);
+static inline struct zonelist *node_zonelist(struct machine *m, int nid, gfp_t flags)
+{
+	int idx = (flags & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK;
+	return atomic_load_explicit(&m->node_data[nid]->node_zonelists[idx], memory_order_consume);
+}
 int build_all_zonelists(struct machine *m);
 int zonelist_format(struct zonelist *zl, char *buf, size_t size); /* "0:Normal 0:DMA32 1:Normal ..." */
 

@@ -17,10 +17,31 @@
 #ifndef ALLOC_RCU_H
 #define ALLOC_RCU_H
 
+#include <stdio.h>
+
+/*
+ * The read side is built as liburcu's CONFIG_RCU_FORCE_SYS_MEMBARRIER builds it: lock and
+ * unlock are plain stores with compiler barriers, without testing
+ * urcu_memb_has_sys_membarrier three times per section (about 10 instructions on every
+ * allocation). That is correct only where liburcu found sys_membarrier at start-up, so
+ * machine_create() calls zonelist_rcu_check() and refuses to build a machine otherwise.
+ */
 #ifndef _LGPL_SOURCE
 #define _LGPL_SOURCE
 #endif
+#define CONFIG_RCU_FORCE_SYS_MEMBARRIER 1
 #include <urcu/urcu-memb.h>
+
+/* The library's own flag, under another C name (the header made its name a constant). */
+extern int zonelist_urcu_has_sys_membarrier __asm__("urcu_memb_has_sys_membarrier");
+
+static inline int zonelist_rcu_check(char *err, size_t errlen)
+{
+	if (zonelist_urcu_has_sys_membarrier)
+		return 0;
+	snprintf(err, errlen, "liburcu found no sys_membarrier on this host; the zonelists' RCU read side needs it");
+	return -1;
+}
 
 #if defined(__SANITIZE_THREAD__)
 void __tsan_acquire(void *addr);

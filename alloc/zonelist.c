@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <urcu/urcu-memb.h>
 
 #include "alloc/internal.h"
 #include "alloc/memory_hotplug.h"
@@ -201,12 +200,6 @@ void zonelists_free(struct machine *m)
 		if (m->node_data[nid])
 			for (int i = 0; i < MAX_ZONELISTS; i++)
 				free(atomic_exchange(&m->node_data[nid]->node_zonelists[i], NULL));
-}
-
-struct zonelist *node_zonelist(struct machine *m, int nid, gfp_t flags)
-{
-	int idx = (flags & __GFP_THISNODE) ? ZONELIST_NOFALLBACK : ZONELIST_FALLBACK;
-	return atomic_load_explicit(&m->node_data[nid]->node_zonelists[idx], memory_order_consume);
 }
 
 int zonelist_format(struct zonelist *zl, char *buf, size_t size)

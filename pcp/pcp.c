@@ -516,7 +516,7 @@ void drain_all_pages(struct machine *m, struct zone *only)
 void drain_zone_pages(struct zone *zone, struct per_cpu_pages *pcp)
 {
 	struct machine *m = zone->zone_pgdat->machine;
-	struct per_cpu_pageset *ps = (struct per_cpu_pageset *)pcp;
+	struct per_cpu_pageset *ps = (struct per_cpu_pageset *)((char *)pcp - offsetof(struct per_cpu_pageset, pcp));
 
 	pcp_remote_claim(m, pcp);
 	if (m->scheme == PCP_SCHEME_OWNER)

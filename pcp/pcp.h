@@ -158,21 +158,34 @@ struct per_cpu_pages {
 	int free_count;         /* 6.x: pages freed since the last allocation (free batch scaling) */
 	int alloc_factor;       /* 6.x: refill batch = batch << alloc_factor */
 	uint8_t flags;
-	struct pcp_list lists[NR_PCP_LISTS];
 
-	/* Protection. */
+	/* Protection (the same cache line as count: a hit touches one line of the pageset). */
 	spinlock_t lock;        /* trylock scheme */
 	int busy;               /* owner scheme: inside a pcp operation (owner-written) */
 	int remote;             /* owner scheme: a remote CPU is working on these lists */
+
+	struct pcp_list lists[NR_PCP_LISTS];
 };
 
+/*
+ * One CPU's pageset of one zone. Counters first, beside the pcp header, so that a hit
+ * and its counting stay within the first cache lines; the size is a power of two, so
+ * that &zone->pageset[cpu] is a shift.
+ */
+#define PCP_PAGESET_SIZE 2048
 struct per_cpu_pageset {
-	struct per_cpu_pages pcp;
-	int8_t stat_threshold;
-	int8_t vm_stat_diff[NR_VM_ZONE_STAT_ITEMS];
-	unsigned long numa_stat[NR_VM_NUMA_STAT_ITEMS];
-	unsigned long pcp_stat[NR_PCP_STAT_ITEMS];
+	union {
+		struct {
+			unsigned long pcp_stat[NR_PCP_STAT_ITEMS];
+			unsigned long numa_stat[NR_VM_NUMA_STAT_ITEMS];
+			int8_t stat_threshold;
+			int8_t vm_stat_diff[NR_VM_ZONE_STAT_ITEMS];
+			struct per_cpu_pages pcp __cacheline_aligned;
+		};
+		char __size[PCP_PAGESET_SIZE];
+	};
 } __cacheline_aligned;
+_Static_assert(sizeof(struct per_cpu_pageset) == PCP_PAGESET_SIZE, "the pageset outgrew PCP_PAGESET_SIZE");
 
 /* The policy table: everything in which 4.12 and 6.x differ. */
 struct pcp_policy {
@@ -257,7 +270,7 @@ static inline int order_to_pindex(int migratetype, unsigned int order)
 }
 
 /* Counters live with the lists and are written only by whoever holds them. */
-#define pcp_stat_add(ps, item, n) WRITE_ONCE((ps)->pcp_stat[item], (ps)->pcp_stat[item] + (unsigned long)(n))
+#define pcp_stat_add(ps, item, n) this_cpu_counter_add((ps)->pcp_stat[item], n)
 static inline void pcp_set_count(struct per_cpu_pages *pcp, int count) { WRITE_ONCE(pcp->count, count); }
 
 /*
@@ -298,8 +311,8 @@ static inline void zone_statistics(struct zone *preferred, struct zone *z)
 		return;
 	if (likely(z->node == preferred->node && z->node == cs->node)) {
 		struct per_cpu_pageset *ps = this_cpu_pageset(z);
-		WRITE_ONCE(ps->numa_stat[NUMA_HIT], ps->numa_stat[NUMA_HIT] + 1);
-		WRITE_ONCE(ps->numa_stat[NUMA_LOCAL], ps->numa_stat[NUMA_LOCAL] + 1);
+		this_cpu_counter_add(ps->numa_stat[NUMA_HIT], 1);
+		this_cpu_counter_add(ps->numa_stat[NUMA_LOCAL], 1);
 		return;
 	}
 	__zone_statistics_miss(preferred, z, cs->node);
@@ -318,8 +331,11 @@ rmqueue_pcplist_fast(struct machine *m, struct zone *preferred_zone, struct zone
 		     gfp_t gfp_flags, int migratetype)
 {
 	const struct pcp_policy *pol = m->pcp_policy;
+	struct cpu_state *cs = current_binding.cs;
 
-	if (unlikely(pol->cold_tail && (gfp_flags & __GFP_COLD)))
+	/* the usual case only: zone_statistics' local hit, and no 4.12 cold allocation */
+	if (unlikely(!cs || zone->node != preferred_zone->node || zone->node != cs->node ||
+		     (pol->cold_tail && (gfp_flags & __GFP_COLD))))
 		return NULL;
 	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
 	if (unlikely(!ps))
@@ -336,8 +352,9 @@ rmqueue_pcplist_fast(struct machine *m, struct zone *preferred_zone, struct zone
 	if (pol->batch_scale)
 		pcp->free_count >>= 1;
 	pcp_leave_local(m, ps);
-	count_vm_events(PGALLOC_DMA + zone->idx, 1L << order);
-	zone_statistics(preferred_zone, zone);
+	this_cpu_counter_add(cs->vm_events[PGALLOC_DMA + zone->idx], 1L << order);
+	this_cpu_counter_add(ps->numa_stat[NUMA_HIT], 1);       /* zone_statistics, local */
+	this_cpu_counter_add(ps->numa_stat[NUMA_LOCAL], 1);
 	return page;
 }
 
