@@ -352,6 +352,42 @@ static void free_of_tail_page(void)
 }
 
 /*
+ * __free_pages of something that is not a struct page of this machine: one past the end
+ * of mem_map, one before it, and a pointer into the middle of an allocated block's head.
+ *
+ *   mem_map[-1] | mem_map[0 .. max_pfn) | mem_map[max_pfn]        A + 4 bytes
+ *
+ * Expect: three reports naming the pfn each would be, "a foreign pointer" twice and "a
+ * misaligned pointer" once; A is still allocated and frees normally afterwards.
+ */
+static void free_of_foreign_pointer(void)
+{
+	struct machine *m = bad_machine();
+	struct zone *z = normal(m);
+	struct zone_census c;
+	char expect[512];
+
+	struct page *a = alloc_pages(GFP_KERNEL, 0);
+	CHECK(a && page_to_pfn(a) == NBASE);
+	capture(m);
+	__free_pages(m->mem_map + m->max_pfn, 0);
+	__free_pages(m->mem_map - 1, 0);
+	__free_pages((struct page *)((char *)a + 4), 0);
+	snprintf(expect, sizeof(expect),
+		 "BUG: Bad page state: pfn:%#lx: free of a page outside mem_map (expected a page of this machine, found a foreign pointer)\n"
+		 "BUG: Bad page state: pfn:0xffffffffffffffff: free of a page outside mem_map (expected a page of this machine, found a foreign pointer)\n"
+		 "BUG: Bad page state: pfn:0x100000: free of a pointer into the middle of a struct page (expected a struct page of this machine, found a misaligned pointer)\n",
+		 m->max_pfn);
+	CHECK_STR(reported(m), expect);
+	zone_census(z, &c);
+	CHECK_EQ(c.allocated_pages, 1);
+	CHECK_EQ(m->nr_bad_pages, 3);
+	CHECK_CONSISTENT(m);
+	__free_pages(a, 0);
+	done(m);
+}
+
+/*
  * Impossible gfp combinations: two zone modifiers (GFP_ZONE_BAD) and both mobility bits.
  * NULL and a warning that spells the flags; nothing is taken from any zone.
  *
@@ -459,6 +495,7 @@ int main(void)
 	RUN(double_free_on_pcp_list);
 	RUN(double_free_after_merge);
 	RUN(free_outside_every_zone);
+	RUN(free_of_foreign_pointer);
 	RUN(wrong_order_free_takes_block_out);
 	RUN(free_of_tail_page);
 	RUN(impossible_gfp_returns_null);

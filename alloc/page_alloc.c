@@ -533,8 +533,10 @@ __attribute__((always_inline)) inline void __free_pages(struct page *page, unsig
 {
 	struct machine *m = current_machine();
 
-	if (likely(m && page >= m->mem_map && page < m->mem_map + m->max_pfn) &&
-	    likely(free_pages_fast(m, page, __page_to_pfn(m, page), order)))
+	/* one unsigned compare: a pointer below mem_map wraps to a huge offset */
+	uintptr_t off = m ? (uintptr_t)page - (uintptr_t)m->mem_map : 0;
+	if (likely(m && off < m->max_pfn * sizeof(struct page) && !(off % sizeof(struct page))) &&
+	    likely(free_pages_fast(m, page, off / sizeof(struct page), order)))
 		return;
 	__free_pages_general(page, order);
 }
@@ -547,12 +549,18 @@ static void __attribute__((noinline)) __free_pages_general(struct page *page, un
 		warn(NULL, "__free_pages: this thread is not bound to a CPU (call cpu_bind first)");
 		return;
 	}
-	if (unlikely(page < m->mem_map || page >= m->mem_map + m->max_pfn)) {
-		bad_page(m, (unsigned long)(page - m->mem_map), "free of a page outside mem_map", "a page of this machine",
-			 "a foreign pointer");
+	uintptr_t off = (uintptr_t)page - (uintptr_t)m->mem_map;
+	if (unlikely(off >= m->max_pfn * sizeof(struct page))) {
+		bad_page(m, (unsigned long)((intptr_t)off / (intptr_t)sizeof(struct page)), "free of a page outside mem_map",
+			 "a page of this machine", "a foreign pointer");
 		return;
 	}
-	__free_pages_pfn(m, __page_to_pfn(m, page), order);
+	if (unlikely(off % sizeof(struct page))) {
+		bad_page(m, off / sizeof(struct page), "free of a pointer into the middle of a struct page",
+			 "a struct page of this machine", "a misaligned pointer");
+		return;
+	}
+	__free_pages_pfn(m, off / sizeof(struct page), order);
 }
 
 void free_pages_pfn(unsigned long pfn, unsigned int order)
