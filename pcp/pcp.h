@@ -10,6 +10,10 @@
  *   drain       free_pcppages_bulk: count reached high, `batch` pages go back to the buddy.
  *   high/batch  the list's ceiling and its transfer size (zone_batchsize, pageset_set_high
  *               in 4.12; zone_highsize and the auto-tuning of 6.7+ in 6.x).
+ *   mag         the newest blocks of a list, kept in an array above its plist (struct
+ *               pcp_list): the same list in the same order, without neighbour stores.
+ *   fast        rmqueue_pcplist_fast / free_unref_page_fast: a hit, or a free with no
+ *               drain, inline; anything else returns to the general functions unchanged.
  *
  * Protection schemes (chosen per machine)
  *   owner    4.12's local_irq_save analogue. Only the CPU's bound thread touches its lists.
