@@ -295,10 +295,10 @@ static inline void finalise_ac(struct alloc_context *ac)
 
 /*
  * The first attempt in its most common form, kept lean: get_page_from_freelist's first
- * iteration when the preferred zone passes its watermark and this CPU's list has a block
- * (rmqueue_pcplist_fast). In every other case - a nodemask or cpuset, another zone, a
- * refill, a cold or zeroing request, a busy pcp - it changes nothing and returns NULL,
- * and the general walk below runs from the start.
+ * iteration for an order-0 request when the preferred zone passes its watermark and this
+ * CPU's list has a block (rmqueue_pcplist_fast). In every other case - a higher order, a
+ * nodemask or cpuset, another zone, a refill, a cold or zeroing request, a busy pcp - it
+ * changes nothing and returns NULL, and the general walk below runs from the start.
  */
 static inline __attribute__((always_inline)) struct page *
 get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
@@ -307,8 +307,7 @@ get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, unsigned int orde
 	int high = __gfp_zone(gfp_mask);
 	int mt = gfpflags_to_migratetype(gfp_mask);
 
-	if (unlikely(high < 0 || mt < 0 || nodemask || cpusets_enabled() || !pcp_allowed_order(m, order) ||
-		     (gfp_mask & __GFP_ZERO)))
+	if (unlikely(order || high < 0 || mt < 0 || nodemask || cpusets_enabled() || (gfp_mask & __GFP_ZERO)))
 		return NULL;
 	struct zoneref *z = zonelist->_zonerefs;        /* finalise_ac */
 	while (z->zone && z->zone_idx > high)
@@ -317,14 +316,14 @@ get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, unsigned int orde
 	if (unlikely(!zone))
 		return NULL;
 	/* zone_watermark_fast's order-0 test; 6.7+: above the high mark, try the zone at once */
-	long free_pages = zone_page_state(zone, NR_FREE_PAGES) - ((1L << order) - 1);
+	long free_pages = zone_page_state(zone, NR_FREE_PAGES);
 	unsigned long mark;
 	if (m->pcp_policy->autotune && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK))
 		mark = high_wmark_pages(zone);
 	else
 		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);
-	if (unlikely(order || free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx]))))
-		return NULL;    /* order > 0 or near the mark: the general path checks in full */
+	if (unlikely(free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx]))))
+		return NULL;    /* near the mark: the general path checks in full */
 	struct page *page = rmqueue_pcplist_fast(m, zone, zone, order, gfp_mask, mt);
 	if (likely(page)) {
 		page->private = 0;      /* prep_new_page, without __GFP_ZERO */
@@ -506,16 +505,16 @@ static void __free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int 
 }
 
 /*
- * The common free, kept lean: an allocated block head of this order that goes onto this
- * CPU's list without a drain (free_unref_page_fast). The pageblock gives the zone and the
+ * The common free, kept lean: an allocated order-0 page that goes onto this CPU's list
+ * without a drain (free_unref_page_fast). The pageblock gives the zone and the
  * migratetype in one load; a pfn of no zone, a bad block, an isolated or pcp-ineligible
  * one all return false having changed nothing, and __free_pages_pfn checks and reports.
  */
 static inline __attribute__((always_inline)) bool free_pages_fast(struct machine *m, struct page *page,
 								  unsigned long pfn, unsigned int order)
 {
-	if (unlikely(!pcp_allowed_order(m, order)))
-		return false;
+	if (unlikely(order))
+		return false;   /* order 0 only: 6.x's higher orders may set off free_high */
 	struct pageblock *pb = &m->pageblocks[pfn >> pageblock_order];
 	unsigned int zone_id = READ_ONCE(pb->zone_id);         /* hotplug writes it */
 	if (unlikely(!zone_id))

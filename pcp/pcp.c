@@ -419,6 +419,8 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	page->mt = (uint8_t)(pol->high_order ? list_mt : migratetype);
 	if (pol->cold_tail && (hint & __GFP_COLD))
 		pcp_list_add_tail(zone, list, page);
+	else if (order > PAGE_ALLOC_COSTLY_ORDER)
+		pcp_list_add_nomag(zone, list, page);
 	else
 		pcp_list_add(zone, list, page);
 	pcp_set_count(pcp, pcp->count + (1 << order));

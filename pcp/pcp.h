@@ -96,6 +96,19 @@ static inline void pcp_list_add(struct zone *z, struct pcp_list *l, struct page 
 	l->mag[l->nr++] = page_idx(z, p);
 }
 
+/*
+ * list_add for the pageblock-order lists (6.x): their blocks' struct pages lie 8 KiB
+ * apart, all in a few L1 sets, so a spill would find each one cold; they go onto the
+ * plist head at free time, as the kernel's list_add does. Only this adds at the head of
+ * those lists, so their mag stays empty and the order is unchanged.
+ */
+static inline void pcp_list_add_nomag(struct zone *z, struct pcp_list *l, struct page *p)
+{
+	if (unlikely(l->nr))
+		pcp_list_spill(z, l);
+	plist_add(z, &l->list, p);
+}
+
 /* list_add_tail: the new oldest. */
 static inline void pcp_list_add_tail(struct zone *z, struct pcp_list *l, struct page *p)
 {
