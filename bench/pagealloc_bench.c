@@ -155,9 +155,10 @@ static void bm_remote_free(gb_state *s, void *argp)
 }
 
 /*
- * pcp-core: rmqueue_pcplist and free_unref_page alone, without the entry point around them
- * (gfp decoding, zonelist walk, watermark check, bad-free checks): the cost of the layers
- * is repeat minus pcp-core.
+ * pcp-core: the pcp hit paths alone (rmqueue_pcplist_fast and free_unref_page_fast, the
+ * general rmqueue_pcplist and free_unref_page when those decline), without the entry
+ * points around them (gfp decoding, zonelist walk under RCU, watermark check, bad-free
+ * checks, prep_new_page): the cost of those layers is repeat minus pcp-core.
  */
 static void bm_pcp_core(gb_state *s, void *argp)
 {
@@ -170,12 +171,15 @@ static void bm_pcp_core(gb_state *s, void *argp)
 	while (gb_keep_running_batch(s, 64)) {
 		for (int i = 0; i < 64; i++) {
 			bool bypassed = false;
-			struct page *p = rmqueue_pcplist(zone, zone, 0, GFP_KERNEL, MIGRATE_UNMOVABLE, ALLOC_WMARK_LOW, &bypassed);
+			struct page *p = rmqueue_pcplist_fast(m, zone, zone, 0, GFP_KERNEL, MIGRATE_UNMOVABLE);
+			if (unlikely(!p))
+				p = rmqueue_pcplist(zone, zone, 0, GFP_KERNEL, MIGRATE_UNMOVABLE, ALLOC_WMARK_LOW, &bypassed);
 			if (unlikely(!p))
 				abort();
 			gb_do_not_optimize(p);
 			unsigned long pfn = __page_to_pfn(m, p);
-			if (!free_unref_page(zone, p, pfn, 0, MIGRATE_UNMOVABLE, 0))
+			if (!free_unref_page_fast(m, zone, p, 0, MIGRATE_UNMOVABLE) &&
+			    !free_unref_page(zone, p, pfn, 0, MIGRATE_UNMOVABLE, 0))
 				abort();
 		}
 	}

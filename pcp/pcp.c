@@ -288,12 +288,9 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 {
 	struct machine *m = current_machine();  /* the zone's: only the bound CPU gets here */
 	const struct pcp_policy *pol = m->pcp_policy;
-	struct page *page = rmqueue_pcplist_fast(m, preferred_zone, zone, order, gfp_flags, migratetype);
+	struct page *page;
 
 	(void)alloc_flags;
-	if (likely(page))
-		return page;
-	/* a miss (refill), a 4.12 cold allocation, or the pcp is unavailable */
 	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
 	if (unlikely(!ps)) {
 		*bypassed = true;
@@ -398,8 +395,6 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	int list_mt = migratetype;
 
 	(void)pfn;
-	if (!(pol->cold_tail && (hint & __GFP_COLD)) && free_unref_page_fast(m, zone, page, order, migratetype))
-		return true;
 	if (unlikely(migratetype >= MIGRATE_PCPTYPES)) {
 		if (unlikely(is_migrate_isolate(migratetype)))
 			return false;

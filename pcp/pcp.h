@@ -267,7 +267,8 @@ int pcp_membarrier_init(char *err, size_t errlen);
  * rmqueue_pcplist_fast and free_unref_page_fast do exactly what rmqueue_pcplist and
  * free_unref_page do when the list serves the request without a refill, a drain or a
  * spill; in every other case they change nothing and return NULL/false, and the caller
- * goes on to the general functions (which call these first themselves).
+ * (the entry points' fast attempts in page_alloc.c) goes on to the general functions,
+ * which handle every case, hits included, by themselves.
  */
 #define PCPF_PREV_FREE_HIGH_ORDER       0x01
 #define PCPF_FREE_HIGH_BATCH            0x02
