@@ -276,10 +276,50 @@ static void offline_waits_for_frees(void)
 	machine_destroy(m);
 }
 
+/*
+ * alloc_pages keeps the head of its CPU's zonelist between calls (cs->zl_head) and uses it
+ * only while the lists have not been rebuilt. On two_nodes, CPU 0's head for movable
+ * requests is 0:DMA32. A Movable zone onlined on node 0 (a rebuild, which drains every pcp
+ * list) becomes the head; CPU 0 then frees the DMA32 pages it held, so its 0:DMA32 list
+ * has blocks again and a kept head that missed the rebuild would be served from there.
+ *
+ *   before:  CPU 0, movable -> 0:DMA32 0:DMA 1:Normal
+ *   after:   CPU 0, movable -> 0:Movable 0:DMA32 0:DMA 1:Normal
+ * Expect: the held pages from 0:DMA32; after the rebuild a page from 0:Movable.
+ */
+static void kept_zonelist_head_follows_rebuild(void)
+{
+	struct machine *m = two_nodes();
+	char err[256];
+	struct zone *dma32 = Z(m, 0, ZONE_DMA32), *mov = Z(m, 0, ZONE_MOVABLE);
+	struct page *held[4];
+
+	CHECK_EQ(cpu_bind(m, 0), 0);
+	for (int i = 0; i < 4; i++) {
+		held[i] = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
+		CHECK(held[i] && page_zone(m, held[i]) == dma32);
+	}
+	CHECK_EQ(online_pages(m, 0, ZONE_MOVABLE, 0x40000, MEMORY_BLOCK_PAGES, err, sizeof(err)), 0);
+	CHECK_STR(zl(m, 0), "0:Movable 0:DMA32 0:DMA 1:Normal");
+	for (int i = 0; i < 4; i++)
+		if (held[i])
+			__free_pages(held[i], 0);
+	CHECK(zone_pcp_count(dma32) > 0);
+	struct page *p = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
+	CHECK(p && page_zone(m, p) == mov);
+	if (p)
+		__free_pages(p, 0);
+	drain_all_pages(m, NULL);
+	CHECK_CONSISTENT(m);
+	cpu_unbind();
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(offline_online_node);
 	RUN(movable_zone_grows);
 	RUN(offline_waits_for_frees);
+	RUN(kept_zonelist_head_follows_rebuild);
 	TEST_SUMMARY();
 }

@@ -65,6 +65,14 @@ struct cpu_state {
 	_Atomic uintptr_t owner;                /* token of the thread bound to it; 0: none */
 	int cpu;
 	int node;
+	/*
+	 * The head of this CPU's node's fallback zonelist, per highest zone type a request may
+	 * use: the zoneref finalise_ac picks without a nodemask (zone NULL: none). Taken from
+	 * the list itself under the RCU read lock; good while zl_gen is the machine's
+	 * zonelist_generation (alloc_pages_node). Owner-written and owner-read.
+	 */
+	unsigned long zl_gen;                   /* 0: not taken yet */
+	struct zoneref zl_head[MAX_NR_ZONES];
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];
 } __cacheline_aligned;
 
@@ -78,6 +86,7 @@ struct machine {
 	enum pcp_scheme_id scheme;              /* desc.scheme, fixed for the machine's life */
 	int nr_nodes, nr_cpus;
 	struct cpu_state *cpus;                 /* [nr_cpus] */
+	_Atomic unsigned long zonelist_generation; /* of the lists in force: bumped after each rebuild */
 	/* zone_table[zone_id]: the zone a pageblock's zone_id names (pg_data_t is never freed) */
 	struct zone *zone_table[MAX_NUMNODES * MAX_NR_ZONES + 1];
 	pg_data_t *node_data[MAX_NUMNODES];
@@ -87,7 +96,6 @@ struct machine {
 	_Atomic long nr_bad_pages;
 	FILE *report;                           /* bad_page() and warnings; stderr by default */
 	struct slowpath_state *slow;            /* alloc/slowpath.c */
-	_Atomic unsigned long zonelist_generation;
 	_Atomic unsigned long offcpu_vm_events[NR_VM_EVENT_ITEMS]; /* kswapd: threads that are no CPU */
 	struct machine_desc desc;               /* as built (large: last) */
 };

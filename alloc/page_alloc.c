@@ -295,24 +295,28 @@ static inline void finalise_ac(struct alloc_context *ac)
 
 /*
  * The first attempt in its most common form, kept lean: get_page_from_freelist's first
- * iteration for an order-0 request when the preferred zone passes its watermark and this
- * CPU's list has a block (rmqueue_pcplist_fast). In every other case - a higher order, a
- * nodemask or cpuset, another zone, a refill, a cold or zeroing request, a busy pcp - it
- * changes nothing and returns NULL, and the general walk below runs from the start.
+ * iteration for an order-0 request when the preferred zone (z, as finalise_ac picked it)
+ * passes its watermark and this CPU's list has a block (rmqueue_pcplist_fast). In every
+ * other case - a higher order, a nodemask or cpuset, no such zone, a refill, a cold or
+ * zeroing request, a busy pcp - it changes nothing and returns NULL, and the general walk
+ * runs from the start. fast_gfp_zone() is the caller's half: -1 when the gfp mask is not
+ * one this path takes, else the highest zone type it may use.
  */
-static inline __attribute__((always_inline)) struct page *
-get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
-			    nodemask_t *nodemask)
+static inline int fast_gfp_zone(gfp_t gfp_mask, unsigned int order)
 {
 	int high = __gfp_zone(gfp_mask);
-	int mt = gfpflags_to_migratetype(gfp_mask);
 
-	if (unlikely(order || high < 0 || mt < 0 || nodemask || cpusets_enabled() || (gfp_mask & __GFP_ZERO)))
-		return NULL;
-	struct zoneref *z = zonelist->_zonerefs;        /* finalise_ac */
-	while (z->zone && z->zone_idx > high)
-		z++;
+	if (unlikely(order || gfpflags_to_migratetype(gfp_mask) < 0 || cpusets_enabled() ||
+		     (gfp_mask & (__GFP_ZERO | __GFP_THISNODE))))
+		return -1;
+	return high;
+}
+
+static inline __attribute__((always_inline)) struct page *
+get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, const struct zoneref *z)
+{
 	struct zone *zone = z->zone;
+
 	if (unlikely(!zone))
 		return NULL;
 	/* zone_watermark_fast's order-0 test; 6.7+: above the high mark, try the zone at once */
@@ -324,10 +328,10 @@ get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, unsigned int orde
 		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);
 	if (unlikely(free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx]))))
 		return NULL;    /* near the mark: the general path checks in full */
-	struct page *page = rmqueue_pcplist_fast(m, zone, zone, order, gfp_mask, mt);
+	struct page *page = rmqueue_pcplist_fast(m, zone, zone, 0, gfp_mask, gfpflags_to_migratetype(gfp_mask));
 	if (likely(page)) {
 		page->private = 0;      /* prep_new_page, without __GFP_ZERO */
-		WRITE_ONCE(page->state, PAGE_STATE(PG_head, order, 0));
+		WRITE_ONCE(page->state, PAGE_STATE(PG_head, 0, 0));
 	}
 	return page;
 }
@@ -340,8 +344,13 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct z
 {
 	struct machine *m = current_machine();
 
-	if (likely(m)) {
-		struct page *page = get_page_from_freelist_fast(m, gfp_mask, order, zonelist, nodemask);
+	int high;
+
+	if (likely(m) && !nodemask && (high = fast_gfp_zone(gfp_mask, order)) >= 0) {
+		const struct zoneref *z = zonelist->_zonerefs;  /* finalise_ac */
+		while (z->zone && z->zone_idx > high)
+			z++;
+		struct page *page = get_page_from_freelist_fast(m, gfp_mask, z);
 		if (likely(page)) {
 			count_vm_event(PGALLOC_CALLS);
 			return page;
@@ -403,7 +412,19 @@ slow:
 	return page;
 }
 
-__attribute__((always_inline)) inline struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
+/* Take the head of the local fallback zonelist into cs->zl_head (under the read lock). */
+static void zonelist_head_take(struct cpu_state *cs, const struct zonelist *zl)
+{
+	for (int high = 0; high < MAX_NR_ZONES; high++) {
+		const struct zoneref *z = zl->_zonerefs;
+		while (z->zone && z->zone_idx > high)
+			z++;
+		cs->zl_head[high] = *z;
+	}
+	cs->zl_gen = (unsigned long)zl->generation;
+}
+
+static struct page *__attribute__((noinline)) alloc_pages_node_general(int nid, gfp_t gfp_mask, unsigned int order)
 {
 	struct machine *m = current_machine();
 	struct page *page;
@@ -412,6 +433,8 @@ __attribute__((always_inline)) inline struct page *alloc_pages_node(int nid, gfp
 		warn(NULL, "alloc_pages: this thread is not bound to a CPU (call cpu_bind first)");
 		return NULL;
 	}
+	struct cpu_state *cs = current_binding.cs;
+	bool local = nid < 0;
 	if (nid < 0)
 		nid = numa_node_id();
 	if (unlikely(nid >= m->nr_nodes || !m->node_data[nid] || !READ_ONCE(m->node_data[nid]->online))) {
@@ -419,9 +442,38 @@ __attribute__((always_inline)) inline struct page *alloc_pages_node(int nid, gfp
 		return NULL;
 	}
 	zonelist_read_lock();
-	page = __alloc_pages_nodemask(gfp_mask, order, node_zonelist(m, nid, gfp_mask), NULL);
+	struct zonelist *zl = node_zonelist(m, nid, gfp_mask);
+	if (local && cs && !(gfp_mask & __GFP_THISNODE))
+		zonelist_head_take(cs, zl);
+	page = __alloc_pages_nodemask(gfp_mask, order, zl, NULL);
 	zonelist_read_unlock();
 	return page;
+}
+
+/*
+ * alloc_pages_node for the local node makes __alloc_pages_nodemask's first attempt itself,
+ * from the head of the zonelist this CPU took last (cs->zl_head), while the lists have not
+ * been rebuilt since: a hit then reads no zonelist and needs no read-side section. A
+ * rebuild that lands between the generation check and the allocation is the same as one
+ * published while an RCU reader is inside its section: the zone named is never freed, and
+ * its watermark and the pcp protocol guard everything taken from it. Anything else goes
+ * the general way, which takes the head again.
+ */
+__attribute__((always_inline)) inline struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
+{
+	struct machine *m = current_machine();
+	struct cpu_state *cs = current_binding.cs;
+	int high;
+
+	if (likely(m && cs && nid < 0) && (high = fast_gfp_zone(gfp_mask, order)) >= 0 &&
+	    likely(cs->zl_gen == atomic_load_explicit(&m->zonelist_generation, memory_order_relaxed))) {
+		struct page *page = get_page_from_freelist_fast(m, gfp_mask, &cs->zl_head[high]);
+		if (likely(page)) {
+			count_vm_event(PGALLOC_CALLS);
+			return page;
+		}
+	}
+	return alloc_pages_node_general(nid, gfp_mask, order);
 }
 
 __attribute__((always_inline)) inline struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)

@@ -4,6 +4,8 @@
  *
  * Readers: zonelist_read_lock() before node_zonelist(), zonelist_read_unlock() after the
  * last use of the list or any zoneref in it (the whole __alloc_pages_nodemask call).
+ * alloc_pages_node's fast path reads no list: it uses the head each CPU copied from its
+ * list inside a read-side section, while zonelist_generation is the copy's (page_alloc.c).
  * Writers: publish with an atomic exchange, zonelist_synchronize(), then free the old list.
  * The thread must be registered (cpu_bind does it). Read sections nest and never block
  * a writer's publication; they must not call anything that waits for a grace period
