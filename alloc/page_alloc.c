@@ -328,7 +328,7 @@ get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, const struct zone
 		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);
 	if (unlikely(free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx]))))
 		return NULL;    /* near the mark: the general path checks in full */
-	struct page *page = rmqueue_pcplist_fast(m, zone, zone, 0, gfp_mask, gfpflags_to_migratetype(gfp_mask));
+	struct page *page = rmqueue_pcplist_fast(m, zone, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask));
 	if (likely(page)) {
 		page->private = 0;      /* prep_new_page, without __GFP_ZERO */
 		WRITE_ONCE(page->state, PAGE_STATE(PG_head, 0, 0));
@@ -574,10 +574,7 @@ static inline __attribute__((always_inline)) bool free_pages_fast(struct machine
 	/* free_pages_prepare's test: only an allocated head of this order passes */
 	if (unlikely(!(page->flags & PG_head) || page->order != order))
 		return false;
-	if (unlikely(!free_unref_page_fast(m, zone_of_id(m, zone_id), page, order, READ_ONCE(pb->migratetype))))
-		return false;
-	count_vm_events(PGFREE, 1L << order);
-	return true;
+	return free_unref_page_fast(m, zone_of_id(m, zone_id), page, READ_ONCE(pb->migratetype));  /* counts pgfree */
 }
 
 __attribute__((always_inline)) inline void __free_pages(struct page *page, unsigned int order)

@@ -110,6 +110,17 @@ void all_vm_events(struct machine *m, unsigned long out[NR_VM_EVENT_ITEMS])
 			out[i] += READ_ONCE(m->cpus[cpu].vm_events[i]);
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		out[i] += atomic_load_explicit(&m->offcpu_vm_events[i], memory_order_relaxed);
+	/* the inline paths count order-0 allocations and frees in the pageset (pcp.h) */
+	for (int nid = 0; nid < m->nr_nodes; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &m->node_data[nid]->node_zones[z];
+			if (!zone->pageset)
+				continue;
+			for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
+				out[PGALLOC_DMA + z] += READ_ONCE(zone->pageset[cpu].fast_alloc);
+				out[PGFREE] += READ_ONCE(zone->pageset[cpu].fast_free);
+			}
+		}
 }
 
 unsigned long zone_numa_state(struct zone *zone, enum numa_stat_item item)
@@ -118,8 +129,11 @@ unsigned long zone_numa_state(struct zone *zone, enum numa_stat_item item)
 	struct machine *m = zone->zone_pgdat->machine;
 
 	if (zone->pageset)
-		for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+		for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 			x += READ_ONCE(zone->pageset[cpu].numa_stat[item]);
+			if (item == NUMA_HIT || item == NUMA_LOCAL)      /* the inline path's local hits */
+				x += READ_ONCE(zone->pageset[cpu].fast_alloc);
+		}
 	return x;
 }
 

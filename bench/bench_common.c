@@ -21,11 +21,11 @@ void bench_take_snap(struct machine *m, int cpu, int n, struct bench_snap *s)
 				continue;
 			for (int c = cpu; c < cpu + n; c++) {
 				struct per_cpu_pageset *ps = zone_pageset(zone, c);
-				s->allocs += READ_ONCE(ps->pcp_stat[PCP_STAT_ALLOC]);
+				s->allocs += pcp_stat_read(ps, PCP_STAT_ALLOC);
 				s->hits += pcp_stat_read(ps, PCP_STAT_HIT);
 				s->refill_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_REFILL_PAGES]);
 				s->drain_pages += READ_ONCE(ps->pcp_stat[PCP_STAT_DRAIN_PAGES]);
-				s->frees += READ_ONCE(ps->pcp_stat[PCP_STAT_FREE]);
+				s->frees += pcp_stat_read(ps, PCP_STAT_FREE);
 			}
 			s->lock_wait_ns += atomic_load(&zone->lock_wait_ns);
 		}

@@ -171,14 +171,14 @@ static void bm_pcp_core(gb_state *s, void *argp)
 	while (gb_keep_running_batch(s, 64)) {
 		for (int i = 0; i < 64; i++) {
 			bool bypassed = false;
-			struct page *p = rmqueue_pcplist_fast(m, zone, zone, 0, GFP_KERNEL, MIGRATE_UNMOVABLE);
+			struct page *p = rmqueue_pcplist_fast(m, zone, zone, GFP_KERNEL, MIGRATE_UNMOVABLE);
 			if (unlikely(!p))
 				p = rmqueue_pcplist(zone, zone, 0, GFP_KERNEL, MIGRATE_UNMOVABLE, ALLOC_WMARK_LOW, &bypassed);
 			if (unlikely(!p))
 				abort();
 			gb_do_not_optimize(p);
 			unsigned long pfn = __page_to_pfn(m, p);
-			if (!free_unref_page_fast(m, zone, p, 0, MIGRATE_UNMOVABLE) &&
+			if (!free_unref_page_fast(m, zone, p, MIGRATE_UNMOVABLE) &&
 			    !free_unref_page(zone, p, pfn, 0, MIGRATE_UNMOVABLE, 0))
 				abort();
 		}

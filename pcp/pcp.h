@@ -194,6 +194,13 @@ struct per_cpu_pageset {
 	union {
 		struct {
 			unsigned long pcp_stat[NR_PCP_STAT_ITEMS];
+			/*
+			 * The inline hit paths (order 0, local) count here once, and readers
+			 * add these in: fast_alloc to pcp_alloc (pcp_stat_read), to
+			 * pgalloc_<zone> (all_vm_events) and to numa_hit and numa_local
+			 * (zone_numa_state); fast_free to pcp_free_total and pgfree.
+			 */
+			unsigned long fast_alloc, fast_free;
 			unsigned long numa_stat[NR_VM_NUMA_STAT_ITEMS];
 			int8_t stat_threshold;
 			int8_t vm_stat_diff[NR_VM_ZONE_STAT_ITEMS];
@@ -224,15 +231,22 @@ static inline struct per_cpu_pageset *zone_pageset(struct zone *z, int cpu) { re
  * One CPU's counter, read racily. A hit is every pcp-eligible allocation that did not
  * refill (a failed refill counts as a refill too), so the hit path stores one counter
  * and PCP_STAT_HIT is derived; REFILL is read first so that the difference never goes
- * below zero (ALLOC is counted before REFILL).
+ * below zero (ALLOC is counted before REFILL). ALLOC and FREE include the inline paths'
+ * fast_alloc and fast_free.
  */
 static inline unsigned long pcp_stat_read(const struct per_cpu_pageset *ps, enum pcp_stat_item item)
 {
 	if (item == PCP_STAT_HIT) {
 		unsigned long refill = __atomic_load_n(&ps->pcp_stat[PCP_STAT_REFILL], __ATOMIC_ACQUIRE);
-		return __atomic_load_n(&ps->pcp_stat[PCP_STAT_ALLOC], __ATOMIC_RELAXED) - refill;
+		return __atomic_load_n(&ps->pcp_stat[PCP_STAT_ALLOC], __ATOMIC_RELAXED) +
+		       __atomic_load_n(&ps->fast_alloc, __ATOMIC_RELAXED) - refill;
 	}
-	return __atomic_load_n(&ps->pcp_stat[item], __ATOMIC_RELAXED);
+	unsigned long x = __atomic_load_n(&ps->pcp_stat[item], __ATOMIC_RELAXED);
+	if (item == PCP_STAT_ALLOC)
+		x += __atomic_load_n(&ps->fast_alloc, __ATOMIC_RELAXED);
+	else if (item == PCP_STAT_FREE)
+		x += __atomic_load_n(&ps->fast_free, __ATOMIC_RELAXED);
+	return x;
 }
 static inline struct per_cpu_pageset *this_cpu_pageset(struct zone *z) { return &z->pageset[current_binding.cpu]; }
 
@@ -343,11 +357,12 @@ static inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol, struct 
 	return &pcp->lists[pol->high_order ? order_to_pindex(migratetype, order) : migratetype];
 }
 
-/* A hit: the head of a non-empty list. 4.12 __GFP_COLD takes the tail (rmqueue_pcplist). */
+/* An order-0 hit: the head of a non-empty list. 4.12 __GFP_COLD takes the tail (rmqueue_pcplist). */
 static inline __attribute__((always_inline)) struct page *
-rmqueue_pcplist_fast(struct machine *m, struct zone *preferred_zone, struct zone *zone, unsigned int order,
-		     gfp_t gfp_flags, int migratetype)
+rmqueue_pcplist_fast(struct machine *m, struct zone *preferred_zone, struct zone *zone, gfp_t gfp_flags,
+		     int migratetype)
 {
+	const unsigned int order = 0;   /* its counting (fast_alloc) is in pages and blocks at once */
 	const struct pcp_policy *pol = m->pcp_policy;
 	struct cpu_state *cs = current_binding.cs;
 
@@ -366,31 +381,30 @@ rmqueue_pcplist_fast(struct machine *m, struct zone *preferred_zone, struct zone
 	}
 	struct page *page = pcp_list_pop(zone, list);
 	pcp_set_count(pcp, pcp->count - (1 << order));
-	pcp_stat_add(ps, PCP_STAT_ALLOC, 1);
+	/* pcp_alloc, pgalloc_<zone> and zone_statistics' local hit, in one (see fast_alloc) */
+	this_cpu_counter_add(ps->fast_alloc, 1);
 	if (pol->batch_scale)
 		pcp->free_count >>= 1;
 	pcp_leave_local(m, ps);
-	this_cpu_counter_add(cs->vm_events[PGALLOC_DMA + zone->idx], 1L << order);
-	this_cpu_counter_add(ps->numa_stat[NUMA_HIT], 1);       /* zone_statistics, local */
-	this_cpu_counter_add(ps->numa_stat[NUMA_LOCAL], 1);
 	return page;
 }
 
 /*
- * A free that neither drains nor spills: the new head of a list below high. 6.x: only
- * order 0 (higher orders may trigger free_high) and only while the zone is neither
+ * An order-0 free that neither drains nor spills: the new head of a list below high (6.x's
+ * higher orders may set off free_high). 6.x: only while the zone is neither
  * reclaiming nor below its high mark and high sits within its bounds, where nr_pcp_high()
  * changes nothing and returns pcp->high. The page's state is written here, once.
  */
 static inline __attribute__((always_inline)) bool
-free_unref_page_fast(struct machine *m, struct zone *zone, struct page *page, unsigned int order, int migratetype)
+free_unref_page_fast(struct machine *m, struct zone *zone, struct page *page, int migratetype)
 {
+	const unsigned int order = 0;   /* its counting (fast_free) is in pages and blocks at once */
 	const struct pcp_policy *pol = m->pcp_policy;
 
 	if (unlikely(migratetype >= MIGRATE_PCPTYPES))
 		return false;
-	if (pol->batch_scale && (order || (atomic_load_explicit(&zone->flags, memory_order_relaxed) &
-					   (ZONE_RECLAIM_ACTIVE | ZONE_BOOSTED_WATERMARK))))
+	if (pol->batch_scale && (atomic_load_explicit(&zone->flags, memory_order_relaxed) &
+				 (ZONE_RECLAIM_ACTIVE | ZONE_BOOSTED_WATERMARK)))
 		return false;
 	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
 	if (unlikely(!ps))
@@ -406,7 +420,7 @@ free_unref_page_fast(struct machine *m, struct zone *zone, struct page *page, un
 	WRITE_ONCE(page->state, PAGE_STATE(PG_pcp, order, migratetype));  /* a neighbour's page_is_buddy reads it */
 	list->mag[list->nr++] = page_idx(zone, page);
 	pcp_set_count(pcp, count);
-	pcp_stat_add(ps, PCP_STAT_FREE, 1);
+	this_cpu_counter_add(ps->fast_free, 1);         /* pcp_free_total and pgfree (see fast_free) */
 	if (pol->batch_scale) {
 		pcp->alloc_factor >>= 1;
 		pcp->flags &= (uint8_t)~PCPF_PREV_FREE_HIGH_ORDER;
