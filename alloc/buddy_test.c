@@ -26,13 +26,7 @@ static struct machine *normal_machine(unsigned long pages, int min_free_kbytes)
 {
 	struct machine_desc d;
 
-	machine_desc_default(&d);
-	d.nr_cpus = 1;
-	d.cpu_to_node[0] = 0;
-	d.nr_ranges = 1;
-	d.ranges[0] = (struct mem_range){ NBASE, NBASE + pages, 0 };
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		d.reserved_pages[0][z] = 0;
+	t_desc_flat(&d, NBASE, pages, 1);
 	d.min_free_kbytes = min_free_kbytes;
 	d.policy = PCP_POLICY_LINUX_4_12;
 	struct machine *m = t_machine(&d);
@@ -262,12 +256,7 @@ static void merge_stops_at_zone_boundary(void)
 {
 	struct machine_desc d;
 
-	machine_desc_default(&d);
-	d.nr_cpus = 1;
-	d.nr_ranges = 1;
-	d.ranges[0] = (struct mem_range){ NBASE, NBASE + 2048, 0 };
-	for (int i = 0; i < MAX_NR_ZONES; i++)
-		d.reserved_pages[0][i] = 0;
+	t_desc_flat(&d, NBASE, 2048, 1);
 	d.movablecore_pages = 1536;
 	d.min_free_kbytes = 1;
 	struct machine *m = t_machine(&d);

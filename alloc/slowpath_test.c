@@ -73,13 +73,7 @@ static struct machine *small_machine_scheme(enum pcp_scheme_id scheme)
 {
 	struct machine_desc d;
 
-	machine_desc_default(&d);
-	d.nr_cpus = 2;
-	d.cpu_to_node[0] = d.cpu_to_node[1] = 0;
-	d.nr_ranges = 1;
-	d.ranges[0] = (struct mem_range){ BASE_PFN, BASE_PFN + NPAGES, 0 };
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		d.reserved_pages[0][z] = 0;
+	t_desc_flat(&d, BASE_PFN, NPAGES, 2);
 	d.scheme = scheme;
 	struct machine *m = t_machine(&d);
 	cpu_bind(m, 0);

@@ -87,28 +87,35 @@ static int t_passed, t_failed;
 		return t_failed ? 1 : 0;                                                    \
 	} while (0)
 
-/* A machine of one node with `bytes` of RAM in one range from pfn `start` (no x86 holes). */
+/*
+ * The description of one node with `pages` of RAM in one range from pfn `start_pfn` (no
+ * x86 holes), `cpus` CPUs on it, nothing reserved; callers change what their case needs.
+ */
+static inline void t_desc_flat(struct machine_desc *d, unsigned long start_pfn, unsigned long pages, int cpus)
+{
+	machine_desc_default(d);
+	d->nr_cpus = cpus;
+	for (int c = 0; c < cpus; c++)
+		d->cpu_to_node[c] = 0;
+	d->nr_ranges = 1;
+	d->ranges[0] = (struct mem_range){ start_pfn, start_pfn + pages, 0 };
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		d->reserved_pages[0][z] = 0;
+}
+
+static inline struct machine *t_machine(const struct machine_desc *d);
+
+/* That machine, built, with `reserved` pages kept back in each zone. */
 static inline struct machine *t_machine_flat(unsigned long start_pfn, unsigned long pages, int cpus,
 					     enum pcp_policy_id policy, unsigned long reserved)
 {
 	struct machine_desc d;
-	char err[256];
 
-	machine_desc_default(&d);
-	d.nr_cpus = cpus;
-	for (int c = 0; c < cpus; c++)
-		d.cpu_to_node[c] = 0;
-	d.nr_ranges = 1;
-	d.ranges[0] = (struct mem_range){ start_pfn, start_pfn + pages, 0 };
+	t_desc_flat(&d, start_pfn, pages, cpus);
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		d.reserved_pages[0][z] = reserved;
 	d.policy = policy;
-	struct machine *m = machine_create(&d, err, sizeof(err));
-	if (!m) {
-		fprintf(stderr, "machine_create: %s\n", err);
-		exit(2);
-	}
-	return m;
+	return t_machine(&d);
 }
 
 static inline struct machine *t_machine(const struct machine_desc *d)

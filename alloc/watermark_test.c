@@ -64,13 +64,7 @@ static struct machine *normal_machine(unsigned long pages, int min_free_kbytes)
 {
 	struct machine_desc d;
 
-	machine_desc_default(&d);
-	d.nr_cpus = 1;
-	d.cpu_to_node[0] = 0;
-	d.nr_ranges = 1;
-	d.ranges[0] = (struct mem_range){ NBASE, NBASE + pages, 0 };
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		d.reserved_pages[0][z] = 0;
+	t_desc_flat(&d, NBASE, pages, 1);
 	d.min_free_kbytes = min_free_kbytes;
 	return t_machine(&d);
 }
@@ -469,12 +463,7 @@ static void sysctl_recomputes_watermarks(void)
 	machine_destroy(m);
 
 	struct machine_desc d;
-	machine_desc_default(&d);
-	d.nr_cpus = 1;
-	d.nr_ranges = 1;
-	d.ranges[0] = (struct mem_range){ 0, 8192, 0 };
-	for (int i = 0; i < MAX_NR_ZONES; i++)
-		d.reserved_pages[0][i] = 0;
+	t_desc_flat(&d, 0, 8192, 1);
 	CHECK_EQ(machine_desc_set(&d, "lowmem_reserve_ratio", "8,8,32", err, sizeof(err)), 0);
 	m = t_machine(&d);
 	CHECK_EQ(Z(m, 0, ZONE_DMA)->lowmem_reserve[ZONE_DMA32], 512);

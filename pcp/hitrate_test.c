@@ -27,13 +27,7 @@ static struct machine *pcp_machine(enum pcp_policy_id policy, enum pcp_scheme_id
 {
 	struct machine_desc d;
 
-	machine_desc_default(&d);
-	d.nr_cpus = 2;
-	d.cpu_to_node[0] = d.cpu_to_node[1] = 0;
-	d.nr_ranges = 1;
-	d.ranges[0] = (struct mem_range){ 0x100000, 0x100000 + ZONE_PAGES, 0 };
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		d.reserved_pages[0][z] = 0;
+	t_desc_flat(&d, 0x100000, ZONE_PAGES, 2);
 	d.policy = policy;
 	d.scheme = scheme;
 	return t_machine(&d);
