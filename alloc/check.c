@@ -15,15 +15,6 @@
 #include "alloc/vmstat.h"
 #include "pcp/pcp.h"
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (err)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* One pcp list's blocks: each must be marked PG_pcp; their pages add up to pcp->count. */
 struct pcp_check {
@@ -39,7 +30,7 @@ static bool check_pcp_block(struct page *p, void *arg)
 	struct pcp_check *pc = arg;
 
 	if (p->flags != PG_pcp) {
-		fail(pc->err, pc->errlen, "%d:%s cpu %d pcp list %d: pfn %#lx has flags %#x", pc->zone->node, pc->zone->name,
+		errf(pc->err, pc->errlen, "%d:%s cpu %d pcp list %d: pfn %#lx has flags %#x", pc->zone->node, pc->zone->name,
 		     pc->cpu, pc->l, pc->zone->zone_start_pfn + page_idx(pc->zone, p), p->flags);
 		return false;
 	}
@@ -69,19 +60,19 @@ static int census_scan(struct zone *zone, struct zone_census *c, char *err, size
 			if (p->flags & PG_reserved)
 				reserved++;
 			else if (pfn_present(m, pfn))
-				return fail(err, errlen, "%d:%s pfn %#lx: present frame in no block (lost)", zone->node, zone->name, pfn);
+				return errf(err, errlen, "%d:%s pfn %#lx: present frame in no block (lost)", zone->node, zone->name, pfn);
 			pfn++;
 			continue;
 		}
 		if (f & (f - 1))
-			return fail(err, errlen, "%d:%s pfn %#lx: conflicting flags %#x", zone->node, zone->name, pfn, p->flags);
+			return errf(err, errlen, "%d:%s pfn %#lx: conflicting flags %#x", zone->node, zone->name, pfn, p->flags);
 		unsigned long n = 1UL << p->order;
 		if (p->order >= MAX_ORDER || (pfn & (n - 1)) || pfn + n > zone_end_pfn(zone))
-			return fail(err, errlen, "%d:%s pfn %#lx: block of order %u is misaligned or crosses the zone end",
+			return errf(err, errlen, "%d:%s pfn %#lx: block of order %u is misaligned or crosses the zone end",
 				    zone->node, zone->name, pfn, p->order);
 		for (unsigned long t = 1; t < n; t++)
 			if (m->mem_map[pfn + t].flags & (PG_buddy | PG_pcp | PG_head | PG_hwpoison | PG_reserved))
-				return fail(err, errlen, "%d:%s pfn %#lx: overlaps the order-%u block at %#lx", zone->node,
+				return errf(err, errlen, "%d:%s pfn %#lx: overlaps the order-%u block at %#lx", zone->node,
 					    zone->name, pfn + t, p->order, pfn);
 		if (f == PG_buddy)
 			c->free_pages += n;
@@ -94,7 +85,7 @@ static int census_scan(struct zone *zone, struct zone_census *c, char *err, size
 		pfn += n;
 	}
 	if (c->free_pages + c->pcp_pages + c->allocated_pages + c->poisoned_pages != zone->managed_pages)
-		return fail(err, errlen,
+		return errf(err, errlen,
 			    "%d:%s conservation: free %lu + pcp %lu + allocated %lu + poisoned %lu = %lu, managed %lu (reserved %lu)",
 			    zone->node, zone->name, c->free_pages, c->pcp_pages, c->allocated_pages, c->poisoned_pages,
 			    c->free_pages + c->pcp_pages + c->allocated_pages + c->poisoned_pages, zone->managed_pages, reserved);
@@ -124,14 +115,14 @@ static int check_zone(struct zone *zone, char *err, size_t errlen)
 				struct page *p = idx_page(zone, i);
 				unsigned long pfn = zone->zone_start_pfn + i;
 				if (++n > zone->spanned_pages)
-					return fail(err, errlen, "%d:%s free_list[%u][%s] has a cycle", zone->node, zone->name, o,
+					return errf(err, errlen, "%d:%s free_list[%u][%s] has a cycle", zone->node, zone->name, o,
 						    migratetype_names[t]);
 				if (p->flags != PG_buddy || p->order != o || p->mt != t)
-					return fail(err, errlen,
+					return errf(err, errlen,
 						    "%d:%s free_list[%u][%s]: pfn %#lx has flags %#x order %u type %u",
 						    zone->node, zone->name, o, migratetype_names[t], pfn, p->flags, p->order, p->mt);
 				if (p->prev != prev)
-					return fail(err, errlen, "%d:%s free_list[%u][%s]: pfn %#lx has a broken prev link",
+					return errf(err, errlen, "%d:%s free_list[%u][%s]: pfn %#lx has a broken prev link",
 						    zone->node, zone->name, o, migratetype_names[t], pfn);
 				/* unmerged buddies: two free halves of one block (isolation may keep them apart) */
 				unsigned long bp = __find_buddy_pfn(pfn, o);
@@ -140,7 +131,7 @@ static int check_zone(struct zone *zone, char *err, size_t errlen)
 					bool iso = is_migrate_isolate(get_pageblock_migratetype_pfn(m, pfn)) !=
 						   is_migrate_isolate(get_pageblock_migratetype_pfn(m, bp));
 					if (b->flags == PG_buddy && b->order == o && !(iso && o >= pageblock_order))
-						return fail(err, errlen, "%d:%s pfn %#lx and its buddy %#lx are free order-%u blocks, unmerged",
+						return errf(err, errlen, "%d:%s pfn %#lx and its buddy %#lx are free order-%u blocks, unmerged",
 							    zone->node, zone->name, pfn, bp, o);
 				}
 				prev = i;
@@ -150,20 +141,20 @@ static int check_zone(struct zone *zone, char *err, size_t errlen)
 					list_pages += 1UL << o;
 			}
 			if (l->tail != prev)
-				return fail(err, errlen, "%d:%s free_list[%u][%s]: tail link is wrong", zone->node, zone->name, o,
+				return errf(err, errlen, "%d:%s free_list[%u][%s]: tail link is wrong", zone->node, zone->name, o,
 					    migratetype_names[t]);
 			blocks += n;
 		}
 		if (blocks != zone->free_area[o].nr_free)
-			return fail(err, errlen, "%d:%s free_area[%u].nr_free is %lu, lists hold %lu", zone->node, zone->name, o,
+			return errf(err, errlen, "%d:%s free_area[%u].nr_free is %lu, lists hold %lu", zone->node, zone->name, o,
 				    zone->free_area[o].nr_free, blocks);
 	}
 	if (list_pages + isolated_pages != c.free_pages)
-		return fail(err, errlen, "%d:%s lists hold %lu pages, mem_map has %lu free", zone->node, zone->name,
+		return errf(err, errlen, "%d:%s lists hold %lu pages, mem_map has %lu free", zone->node, zone->name,
 			    list_pages + isolated_pages, c.free_pages);
 	long nr_free = zone_page_state_snapshot(zone, NR_FREE_PAGES);
 	if ((unsigned long)nr_free != list_pages)
-		return fail(err, errlen, "%d:%s NR_FREE_PAGES is %ld, the lists hold %lu (+%lu isolated)", zone->node,
+		return errf(err, errlen, "%d:%s NR_FREE_PAGES is %ld, the lists hold %lu (+%lu isolated)", zone->node,
 			    zone->name, nr_free, list_pages, isolated_pages);
 	/* per-CPU lists */
 	unsigned long pcp_total = 0;
@@ -172,25 +163,25 @@ static int check_zone(struct zone *zone, char *err, size_t errlen)
 		struct pcp_check pc = { .zone = zone, .cpu = cpu, .err = err, .errlen = errlen };
 		for (pc.l = 0; pc.l < NR_PCP_LISTS; pc.l++) {
 			if (pcp->lists[pc.l].nr > PCP_MAG_SIZE)
-				return fail(err, errlen, "%d:%s cpu %d pcp list %d: mag holds %u (max %d)", zone->node,
+				return errf(err, errlen, "%d:%s cpu %d pcp list %d: mag holds %u (max %d)", zone->node,
 					    zone->name, cpu, pc.l, pcp->lists[pc.l].nr, PCP_MAG_SIZE);
 			int r = pcp_list_walk(zone, &pcp->lists[pc.l], zone->spanned_pages, check_pcp_block, &pc);
 			if (r < 0)
-				return fail(err, errlen, "%d:%s cpu %d pcp list %d has a cycle", zone->node, zone->name, cpu, pc.l);
+				return errf(err, errlen, "%d:%s cpu %d pcp list %d has a cycle", zone->node, zone->name, cpu, pc.l);
 			if (r > 0)
 				return -1;
 		}
 		long n = pc.pages;
 		if (n != pcp->count)
-			return fail(err, errlen, "%d:%s cpu %d pcp->count is %d, its lists hold %ld", zone->node, zone->name, cpu,
+			return errf(err, errlen, "%d:%s cpu %d pcp->count is %d, its lists hold %ld", zone->node, zone->name, cpu,
 				    pcp->count, n);
 		if (pcp->busy || pcp->remote)
-			return fail(err, errlen, "%d:%s cpu %d pcp is busy=%d remote=%d while quiesced", zone->node, zone->name,
+			return errf(err, errlen, "%d:%s cpu %d pcp is busy=%d remote=%d while quiesced", zone->node, zone->name,
 				    cpu, pcp->busy, pcp->remote);
 		pcp_total += (unsigned long)n;
 	}
 	if (pcp_total != c.pcp_pages)
-		return fail(err, errlen, "%d:%s pcp lists hold %lu pages, mem_map has %lu on pcp", zone->node, zone->name,
+		return errf(err, errlen, "%d:%s pcp lists hold %lu pages, mem_map has %lu on pcp", zone->node, zone->name,
 			    pcp_total, c.pcp_pages);
 	return 0;
 }

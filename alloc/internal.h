@@ -56,6 +56,16 @@ static inline void zone_lock(struct zone *zone)
 }
 static inline void zone_unlock(struct zone *zone) { spin_unlock(&zone->lock); }
 
+/* Every zone of every node (pg_data_t and its zones are never freed), or the populated ones. */
+#define for_each_zone(m, zone)                                                       \
+	for (int __n = 0; __n < (m)->nr_nodes; __n++)                                \
+		for (struct zone *zone = (m)->node_data[__n]->node_zones;            \
+		     zone < (m)->node_data[__n]->node_zones + MAX_NR_ZONES; zone++)
+#define for_each_populated_zone(m, zone) for_each_zone(m, zone) if (populated_zone(zone))
+
+/* A message in err (when err is not NULL); returns -1, for `return errf(...)`. */
+int errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Page lists by zone-relative index. */
 static inline uint32_t page_idx(const struct zone *z, const struct page *p) { return (uint32_t)(p - z->zone_mem_map); }
 static inline struct page *idx_page(const struct zone *z, uint32_t i) { return z->zone_mem_map + i; }

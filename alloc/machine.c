@@ -36,11 +36,11 @@ static const unsigned long zone_limit_pfn[MAX_NR_ZONES] = {
 	[ZONE_MOVABLE] = ~0UL,
 };
 
-static int errf(char *err, size_t errlen, const char *fmt, ...)
+int errf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	if (err)
+	if (err && errlen)
 		vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return -1;
@@ -560,11 +560,6 @@ static unsigned long int_sqrt(unsigned long x)
 		r++;
 	return r;
 }
-
-#define for_each_zone(m, zone)                                                       \
-	for (int __n = 0; __n < (m)->nr_nodes; __n++)                                \
-		for (struct zone *zone = (m)->node_data[__n]->node_zones;            \
-		     zone < (m)->node_data[__n]->node_zones + MAX_NR_ZONES; zone++)
 
 /*
  * __setup_per_zone_wmarks: MIN is each zone's share of min_free_kbytes by managed pages;

@@ -21,15 +21,8 @@ static pthread_mutex_t mem_hotplug_lock = PTHREAD_MUTEX_INITIALIZER;
 void mem_hotplug_begin(void) { pthread_mutex_lock(&mem_hotplug_lock); }
 void mem_hotplug_done(void) { pthread_mutex_unlock(&mem_hotplug_lock); }
 
-static int errf(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (err)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return rc;
-}
+/* errf() with the error code the caller returns (-EINVAL, -EBUSY, ...). */
+#define errf_rc(err, errlen, rc, ...) (errf(err, errlen, __VA_ARGS__), (rc))
 
 unsigned long present_pages_in_range(const struct machine *m, unsigned long start, unsigned long end)
 {
@@ -266,18 +259,18 @@ int offline_pages(struct machine *m, unsigned long start_pfn, unsigned long nr_p
 	int rc = 0;
 
 	if (!nr_pages || (start_pfn | nr_pages) & (MAX_ORDER_NR_PAGES - 1) || end_pfn > m->max_pfn)
-		return errf(err, errlen, -EINVAL, "offline_pages: [%#lx, %#lx) is not a range of whole 4 MiB blocks below max_pfn %#lx",
+		return errf_rc(err, errlen, -EINVAL, "offline_pages: [%#lx, %#lx) is not a range of whole 4 MiB blocks below max_pfn %#lx",
 			    start_pfn, end_pfn, m->max_pfn);
 	mem_hotplug_begin();
 	struct zone *zone = range_zone(m, start_pfn, end_pfn);
 	unsigned long present = present_pages_in_range(m, start_pfn, end_pfn);
 	if (!zone || !present) {
-		rc = errf(err, errlen, -EINVAL, "offline_pages: [%#lx, %#lx) %s", start_pfn, end_pfn,
+		rc = errf_rc(err, errlen, -EINVAL, "offline_pages: [%#lx, %#lx) %s", start_pfn, end_pfn,
 			  zone ? "has no present memory" : "is in no zone or in more than one");
 		goto out;
 	}
 	if (start_pfn < zone->zone_start_pfn || end_pfn > zone_end_pfn(zone)) {
-		rc = errf(err, errlen, -EINVAL, "offline_pages: [%#lx, %#lx) is not inside %d:%s [%#lx, %#lx)", start_pfn,
+		rc = errf_rc(err, errlen, -EINVAL, "offline_pages: [%#lx, %#lx) is not inside %d:%s [%#lx, %#lx)", start_pfn,
 			  end_pfn, zone->node, zone->name, zone->zone_start_pfn, zone_end_pfn(zone));
 		goto out;
 	}
@@ -306,7 +299,7 @@ int offline_pages(struct machine *m, unsigned long start_pfn, unsigned long nr_p
 		zone_unlock(zone);
 		if (mono_ms() >= deadline) {
 			undo_isolate_range(zone, start_pfn, end_pfn);
-			rc = errf(err, errlen, -ETIMEDOUT,
+			rc = errf_rc(err, errlen, -ETIMEDOUT,
 				  "offline_pages: [%#lx, %#lx): %lu of %lu pages still allocated after %u ms", start_pfn,
 				  end_pfn, present - free_now, present, timeout_ms);
 			goto out;
@@ -331,30 +324,30 @@ int online_pages(struct machine *m, int nid, enum zone_type zone_idx, unsigned l
 	int rc = 0;
 
 	if (!nr_pages || (start_pfn | nr_pages) & (MAX_ORDER_NR_PAGES - 1) || end_pfn > m->max_pfn)
-		return errf(err, errlen, -EINVAL, "online_pages: [%#lx, %#lx) is not a range of whole 4 MiB blocks below max_pfn %#lx",
+		return errf_rc(err, errlen, -EINVAL, "online_pages: [%#lx, %#lx) is not a range of whole 4 MiB blocks below max_pfn %#lx",
 			    start_pfn, end_pfn, m->max_pfn);
 	if (nid < 0 || nid >= m->nr_nodes || (unsigned)zone_idx >= MAX_NR_ZONES)
-		return errf(err, errlen, -EINVAL, "online_pages: no node %d / zone %d", nid, (int)zone_idx);
+		return errf_rc(err, errlen, -EINVAL, "online_pages: no node %d / zone %d", nid, (int)zone_idx);
 	mem_hotplug_begin();
 	pg_data_t *pgdat = m->node_data[nid];
 	struct zone *zone = &pgdat->node_zones[zone_idx];
 	uint8_t id = (uint8_t)(nid * MAX_NR_ZONES + zone_idx + 1);
 	if (!pgdat->online) {
-		rc = errf(err, errlen, -EINVAL, "online_pages: node %d is offline (add_node first)", nid);
+		rc = errf_rc(err, errlen, -EINVAL, "online_pages: node %d is offline (add_node first)", nid);
 		goto out;
 	}
 	if (present_pages_in_range(m, start_pfn, end_pfn)) {
-		rc = errf(err, errlen, -EINVAL, "online_pages: [%#lx, %#lx) is already partly present", start_pfn, end_pfn);
+		rc = errf_rc(err, errlen, -EINVAL, "online_pages: [%#lx, %#lx) is already partly present", start_pfn, end_pfn);
 		goto out;
 	}
 	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn += pageblock_nr_pages)
 		if (m->pageblocks[pfn >> pageblock_order].zone_id) {
-			rc = errf(err, errlen, -EINVAL, "online_pages: the pageblock at %#lx belongs to a zone", pfn);
+			rc = errf_rc(err, errlen, -EINVAL, "online_pages: the pageblock at %#lx belongs to a zone", pfn);
 			goto out;
 		}
 	bool inside = zone->spanned_pages && start_pfn >= zone->zone_start_pfn && end_pfn <= zone_end_pfn(zone);
 	if (!inside && zone_idx != ZONE_NORMAL && zone_idx != ZONE_MOVABLE) {
-		rc = errf(err, errlen, -EINVAL, "online_pages: memory can only be added to Normal or Movable, not %s",
+		rc = errf_rc(err, errlen, -EINVAL, "online_pages: memory can only be added to Normal or Movable, not %s",
 			  zone_names[zone_idx]);
 		goto out;
 	}
@@ -365,12 +358,12 @@ int online_pages(struct machine *m, int nid, enum zone_type zone_idx, unsigned l
 	if (end_pfn > new_end)
 		new_end = end_pfn;
 	if (new_start < zone->zone_start_pfn && zone->spanned_pages && zone->present_pages) {
-		rc = errf(err, errlen, -EINVAL, "online_pages: %d:%s would start lower while it holds pages (model limit)",
+		rc = errf_rc(err, errlen, -EINVAL, "online_pages: %d:%s would start lower while it holds pages (model limit)",
 			  nid, zone->name);
 		goto out;
 	}
 	if (new_end - new_start > (unsigned long)UINT32_MAX) {
-		rc = errf(err, errlen, -EINVAL, "online_pages: %d:%s would span more than 16 TiB", nid, zone->name);
+		rc = errf_rc(err, errlen, -EINVAL, "online_pages: %d:%s would span more than 16 TiB", nid, zone->name);
 		goto out;
 	}
 	for (int n = 0; n < m->nr_nodes; n++)
@@ -379,13 +372,13 @@ int online_pages(struct machine *m, int nid, enum zone_type zone_idx, unsigned l
 			if (o == zone || !o->spanned_pages)
 				continue;
 			if (o->zone_start_pfn < new_end && zone_end_pfn(o) > new_start) {
-				rc = errf(err, errlen, -EINVAL, "online_pages: %d:%s [%#lx, %#lx) would overlap %d:%s", nid,
+				rc = errf_rc(err, errlen, -EINVAL, "online_pages: %d:%s [%#lx, %#lx) would overlap %d:%s", nid,
 					  zone->name, new_start, new_end, o->node, o->name);
 				goto out;
 			}
 		}
 	if (ranges_add(m, start_pfn, end_pfn, nid)) {
-		rc = errf(err, errlen, -ENOSPC, "online_pages: more than %d memory ranges", MACHINE_MAX_RANGES);
+		rc = errf_rc(err, errlen, -ENOSPC, "online_pages: more than %d memory ranges", MACHINE_MAX_RANGES);
 		goto out;
 	}
 
@@ -420,17 +413,17 @@ int remove_node(struct machine *m, int nid, char *err, size_t errlen)
 	int rc = 0, others = 0;
 
 	if (nid < 0 || nid >= m->nr_nodes)
-		return errf(err, errlen, -EINVAL, "remove_node: no node %d", nid);
+		return errf_rc(err, errlen, -EINVAL, "remove_node: no node %d", nid);
 	mem_hotplug_begin();
 	pg_data_t *pgdat = m->node_data[nid];
 	for (int n = 0; n < m->nr_nodes; n++)
 		others += n != nid && m->node_data[n]->online;
 	if (!pgdat->online) {
-		rc = errf(err, errlen, -EINVAL, "remove_node: node %d is offline already", nid);
+		rc = errf_rc(err, errlen, -EINVAL, "remove_node: node %d is offline already", nid);
 	} else if (!others) {
-		rc = errf(err, errlen, -EBUSY, "remove_node: node %d is the last online node", nid);
+		rc = errf_rc(err, errlen, -EBUSY, "remove_node: node %d is the last online node", nid);
 	} else if (pgdat->node_present_pages) {
-		rc = errf(err, errlen, -EBUSY, "remove_node: node %d still has %lu present pages (offline them first)", nid,
+		rc = errf_rc(err, errlen, -EBUSY, "remove_node: node %d still has %lu present pages (offline them first)", nid,
 			  pgdat->node_present_pages);
 	} else {
 		WRITE_ONCE(pgdat->online, false);
@@ -445,11 +438,11 @@ int add_node(struct machine *m, int nid, char *err, size_t errlen)
 	int rc = 0;
 
 	if (nid < 0 || nid >= m->nr_nodes)
-		return errf(err, errlen, -EINVAL, "add_node: node %d is not one of the machine's %d", nid, m->nr_nodes);
+		return errf_rc(err, errlen, -EINVAL, "add_node: node %d is not one of the machine's %d", nid, m->nr_nodes);
 	mem_hotplug_begin();
 	pg_data_t *pgdat = m->node_data[nid];
 	if (pgdat->online) {
-		rc = errf(err, errlen, -EINVAL, "add_node: node %d is online already", nid);
+		rc = errf_rc(err, errlen, -EINVAL, "add_node: node %d is online already", nid);
 	} else {
 		WRITE_ONCE(pgdat->online, true);
 		hotplug_recompute(m);

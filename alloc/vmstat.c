@@ -111,15 +111,10 @@ void all_vm_events(struct machine *m, unsigned long out[NR_VM_EVENT_ITEMS])
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		out[i] += atomic_load_explicit(&m->offcpu_vm_events[i], memory_order_relaxed);
 	/* the inline paths count order-0 allocations and frees in the pageset (pcp.h) */
-	for (int nid = 0; nid < m->nr_nodes; nid++)
-		for (int z = 0; z < MAX_NR_ZONES; z++) {
-			struct zone *zone = &m->node_data[nid]->node_zones[z];
-			if (!zone->pageset)
-				continue;
-			for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
-				out[PGALLOC_DMA + z] += READ_ONCE(zone->pageset[cpu].fast_alloc);
-				out[PGFREE] += READ_ONCE(zone->pageset[cpu].fast_free);
-			}
+	for_each_zone(m, zone)
+		for (int cpu = 0; zone->pageset && cpu < m->nr_cpus; cpu++) {
+			out[PGALLOC_DMA + zone->idx] += READ_ONCE(zone->pageset[cpu].fast_alloc);
+			out[PGFREE] += READ_ONCE(zone->pageset[cpu].fast_free);
 		}
 }
 
@@ -138,12 +133,6 @@ unsigned long zone_numa_state(struct zone *zone, enum numa_stat_item item)
 }
 
 /* --- /proc formats --- */
-
-#define for_each_populated_zone(m, zone)                                              \
-	for (int __n = 0; __n < (m)->nr_nodes; __n++)                                  \
-		for (struct zone *zone = (m)->node_data[__n]->node_zones;              \
-		     zone < (m)->node_data[__n]->node_zones + MAX_NR_ZONES; zone++)    \
-			if (populated_zone(zone))
 
 /* Block counts are read under the zone lock, as the kernel's seq_file walkers do. */
 void show_buddyinfo(struct machine *m, FILE *f)

@@ -8,19 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc/internal.h"
 #include "bench/vcpu.h"
 
-static int errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* ---- 1. holding and switching CPUs -------------------------------------- */
 

@@ -23,16 +23,6 @@
 #define MAX_CATCHUP_TICKS 64	/* after a long idle gap: (7/8)^64 of high is left anyway */
 #define MAX_LOG_CPUS 256	/* --log covers the ticks of this many CPUs */
 
-static int errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (err && errlen)
-		vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 void replay_options_default(struct replay_options *o)
 {
