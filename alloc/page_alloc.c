@@ -424,7 +424,9 @@ static void zonelist_head_take(struct cpu_state *cs, const struct zonelist *zl)
 	cs->zl_gen = (unsigned long)zl->generation;
 }
 
-static struct page *__attribute__((noinline)) alloc_pages_node_general(int nid, gfp_t gfp_mask, unsigned int order)
+/* tried: the caller made the first attempt from cs->zl_head; not again from the same list. */
+static struct page *__attribute__((noinline)) alloc_pages_node_general(int nid, gfp_t gfp_mask, unsigned int order,
+									bool tried)
 {
 	struct machine *m = current_machine();
 	struct page *page;
@@ -443,9 +445,13 @@ static struct page *__attribute__((noinline)) alloc_pages_node_general(int nid, 
 	}
 	zonelist_read_lock();
 	struct zonelist *zl = node_zonelist(m, nid, gfp_mask);
-	if (local && cs && !(gfp_mask & __GFP_THISNODE))
-		zonelist_head_take(cs, zl);
-	page = __alloc_pages_nodemask(gfp_mask, order, zl, NULL);
+	if (tried && cs->zl_gen == (unsigned long)zl->generation) {
+		page = __alloc_pages_nodemask_general(m, gfp_mask, order, zl, NULL);
+	} else {
+		if (local && cs && !(gfp_mask & __GFP_THISNODE))
+			zonelist_head_take(cs, zl);
+		page = __alloc_pages_nodemask(gfp_mask, order, zl, NULL);
+	}
 	zonelist_read_unlock();
 	return page;
 }
@@ -472,8 +478,9 @@ __attribute__((always_inline)) inline struct page *alloc_pages_node(int nid, gfp
 			count_vm_event(PGALLOC_CALLS);
 			return page;
 		}
+		return alloc_pages_node_general(nid, gfp_mask, order, true);
 	}
-	return alloc_pages_node_general(nid, gfp_mask, order);
+	return alloc_pages_node_general(nid, gfp_mask, order, false);
 }
 
 __attribute__((always_inline)) inline struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
