@@ -212,6 +212,13 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 	if (count <= 0)
 		return;
 	pindex = v412 ? 0 : pindex - 1;
+	/*
+	 * The drain takes from the tails; move every list's mag onto its plist first, so that
+	 * no spill happens under zone->lock (it is pcp-local work, and the lock is contended).
+	 */
+	for (int l = 0; l < nr_lists; l++)
+		if (pcp->lists[l].nr)
+			pcp_list_spill(zone, &pcp->lists[l]);
 	zone_lock(zone);
 	const bool isolated_pageblocks = zone->nr_isolate_pageblock != 0;
 	while (count > 0) {
