@@ -321,6 +321,39 @@ static void wrong_order_free_takes_block_out(void)
 }
 
 /*
+ * The same mistake through the order-0 free, the inline fast path's case: it tests the
+ * block's order along with PG_head (page->state in one load), so an order-1 block freed as
+ * a single page is refused there and reported, not put on a pcp list as one page.
+ *
+ *   |A o1 (poisoned)|   __free_pages(A, 0)
+ *
+ * Expect: "free with the wrong order; block taken out of circulation (expected order 1
+ * (as allocated), found order 0)", census poisoned_pages 2, pcp lists unchanged.
+ */
+static void order0_free_of_higher_order_block(void)
+{
+	struct machine *m = bad_machine();
+	struct zone *z = normal(m);
+	struct zone_census c;
+
+	struct page *a = alloc_pages(GFP_HIGHUSER_MOVABLE, 1);
+	CHECK(a != NULL);
+	zone_census(z, &c);
+	unsigned long pcp_pages = c.pcp_pages;
+	char expect[256];
+	snprintf(expect, sizeof(expect), "BUG: Bad page state: pfn:0x%lx: free with the wrong order; block taken out of "
+		 "circulation (expected order 1 (as allocated), found order 0)\n", page_to_pfn(a));
+	capture(m);
+	__free_pages(a, 0);
+	CHECK_STR(reported(m), expect);
+	zone_census(z, &c);
+	CHECK_EQ(c.poisoned_pages, 2);
+	CHECK_EQ(c.pcp_pages, pcp_pages);
+	CHECK_EQ(c.free_pages + c.pcp_pages + c.poisoned_pages, z->managed_pages);
+	done(m);
+}
+
+/*
  * A free naming a tail page of an allocated block: reported, the block stays allocated
  * and can then be freed properly.
  *
@@ -497,6 +530,7 @@ int main(void)
 	RUN(free_outside_every_zone);
 	RUN(free_of_foreign_pointer);
 	RUN(wrong_order_free_takes_block_out);
+	RUN(order0_free_of_higher_order_block);
 	RUN(free_of_tail_page);
 	RUN(impossible_gfp_returns_null);
 	RUN(unbound_thread);

@@ -68,7 +68,14 @@ int errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(p
 
 /* Page lists by zone-relative index. */
 static inline uint32_t page_idx(const struct zone *z, const struct page *p) { return (uint32_t)(p - z->zone_mem_map); }
-static inline struct page *idx_page(const struct zone *z, uint32_t i) { return z->zone_mem_map + i; }
+static inline struct page *idx_page(const struct zone *z, uint32_t i)
+{
+	struct page *p = z->zone_mem_map + i;
+
+	if (!p)
+		__builtin_unreachable();        /* a page, never NULL: callers' NULL tests fold */
+	return p;
+}
 static inline void plist_init(struct plist *l) { l->head = l->tail = PAGE_NIL; }
 static inline bool plist_empty(const struct plist *l) { return READ_ONCE(l->head) == PAGE_NIL; }
 static inline struct page *plist_first(const struct zone *z, const struct plist *l)

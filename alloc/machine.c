@@ -749,6 +749,7 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 	for (int c = 0; c < m->nr_cpus; c++) {
 		m->cpus[c].cpu = c;
 		m->cpus[c].node = d->cpu_to_node[c];
+		m->cpus[c].free_key = FREE_KEY_NONE;
 	}
 	for (int nid = 0; nid < m->nr_nodes; nid++) {
 		pg_data_t *pgdat = calloc(1, sizeof(*pgdat));

@@ -60,6 +60,8 @@ struct machine_desc {
 	char name[64];                          /* for results: "default-16g", a config's name */
 };
 
+#define FREE_KEY_NONE 0xffffffffu    /* cpu_state.free_key: no pageblock has it */
+
 /* Per-CPU state other than the pagesets. One cache line group per CPU, owner-written. */
 struct cpu_state {
 	_Atomic uintptr_t owner;                /* token of the thread bound to it; 0: none */
@@ -73,6 +75,16 @@ struct cpu_state {
 	 */
 	unsigned long zl_gen;                   /* 0: not taken yet */
 	struct zoneref zl_head[MAX_NR_ZONES];
+	/*
+	 * The list this CPU last freed an order-0 page to, as the pageblock names it:
+	 * free_key is zone_id | migratetype << 8 (FREE_KEY_NONE: none yet), free_zone is
+	 * zone_of_id(zone_id). free_pages_fast compares the page's pageblock with it and
+	 * takes the list from here: a branch on the pageblock load is predicted, an address
+	 * computed from it is not, and the next allocation waits for that address (the
+	 * free's store to list->nr). zone_id -> zone never changes, so neither goes stale.
+	 */
+	unsigned int free_key;
+	struct zone *free_zone;
 	unsigned long vm_events[NR_VM_EVENT_ITEMS];
 } __cacheline_aligned;
 

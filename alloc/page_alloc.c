@@ -313,7 +313,7 @@ static inline int fast_gfp_zone(gfp_t gfp_mask, unsigned int order)
 }
 
 static inline __attribute__((always_inline)) struct page *
-get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, const struct zoneref *z)
+get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_mask, const struct zoneref *z)
 {
 	struct zone *zone = z->zone;
 
@@ -328,7 +328,7 @@ get_page_from_freelist_fast(struct machine *m, gfp_t gfp_mask, const struct zone
 		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);
 	if (unlikely(free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx]))))
 		return NULL;    /* near the mark: the general path checks in full */
-	struct page *page = rmqueue_pcplist_fast(m, zone, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask));
+	struct page *page = rmqueue_pcplist_fast(m, cs, zone, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask));
 	if (likely(page)) {
 		page->private = 0;      /* prep_new_page, without __GFP_ZERO */
 		WRITE_ONCE(page->state, PAGE_STATE(PG_head, 0, 0));
@@ -346,15 +346,14 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct z
 
 	int high;
 
-	if (likely(m) && !nodemask && (high = fast_gfp_zone(gfp_mask, order)) >= 0) {
+	struct cpu_state *cs = current_binding.cs;
+	if (likely(cs) && !nodemask && (high = fast_gfp_zone(gfp_mask, order)) >= 0) {
 		const struct zoneref *z = zonelist->_zonerefs;  /* finalise_ac */
 		while (z->zone && z->zone_idx > high)
 			z++;
-		struct page *page = get_page_from_freelist_fast(m, gfp_mask, z);
-		if (likely(page)) {
-			count_vm_event(PGALLOC_CALLS);
-			return page;
-		}
+		struct page *page = get_page_from_freelist_fast(m, cs, gfp_mask, z);
+		if (likely(page))
+			return page;    /* counted once, in fast_alloc: pgalloc_calls too */
 	}
 	return __alloc_pages_nodemask_general(m, gfp_mask, order, zonelist, nodemask);
 }
@@ -467,17 +466,15 @@ static struct page *__attribute__((noinline)) alloc_pages_node_general(int nid, 
  */
 __attribute__((always_inline)) inline struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 {
+	struct cpu_state *cs = current_binding.cs;      /* a CPU: bound, so the machine is set too */
 	struct machine *m = current_machine();
-	struct cpu_state *cs = current_binding.cs;
 	int high;
 
-	if (likely(m && cs && nid < 0) && (high = fast_gfp_zone(gfp_mask, order)) >= 0 &&
+	if (likely(cs && nid < 0) && (high = fast_gfp_zone(gfp_mask, order)) >= 0 &&
 	    likely(cs->zl_gen == atomic_load_explicit(&m->zonelist_generation, memory_order_relaxed))) {
-		struct page *page = get_page_from_freelist_fast(m, gfp_mask, &cs->zl_head[high]);
-		if (likely(page)) {
-			count_vm_event(PGALLOC_CALLS);
-			return page;
-		}
+		struct page *page = get_page_from_freelist_fast(m, cs, gfp_mask, &cs->zl_head[high]);
+		if (likely(page))
+			return page;    /* counted once, in fast_alloc: pgalloc_calls too */
 		return alloc_pages_node_general(nid, gfp_mask, order, true);
 	}
 	return alloc_pages_node_general(nid, gfp_mask, order, false);
@@ -566,33 +563,64 @@ static void __free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int 
 /*
  * The common free, kept lean: an allocated order-0 page that goes onto this CPU's list
  * without a drain (free_unref_page_fast). The pageblock gives the zone and the
- * migratetype in one load; a pfn of no zone, a bad block, an isolated or pcp-ineligible
- * one all return false having changed nothing, and __free_pages_pfn checks and reports.
+ * migratetype; a pfn of no zone, a bad block, an isolated or pcp-ineligible one all
+ * return false having changed nothing, and __free_pages_pfn checks and reports.
+ *
+ * The list is the one this CPU freed to last (cs->free_key) while the pageblock names it:
+ * the pageblock's bytes then only decide a branch, and the list's address does not wait
+ * for them. The next allocation loads list->nr, which this free stores, so an address
+ * that hung on the pageblock load (and on zone_table and zone->pageset after it) put all
+ * three on the critical path of every alloc+free pair. Another list takes the call below.
  */
-static inline __attribute__((always_inline)) bool free_pages_fast(struct machine *m, struct page *page,
-								  unsigned long pfn, unsigned int order)
+static bool __attribute__((noinline)) free_pages_fast_retarget(struct machine *m, struct cpu_state *cs,
+								struct page *page, unsigned int key)
+{
+	unsigned int zone_id = key & 0xff, migratetype = key >> 8;
+
+	if (unlikely(!zone_id || migratetype >= MIGRATE_PCPTYPES))
+		return false;
+	struct zone *zone = zone_of_id(m, zone_id);
+	cs->free_key = key;
+	cs->free_zone = zone;
+	return free_unref_page_fast(m, zone, page, (int)migratetype);
+}
+
+static inline __attribute__((always_inline)) bool free_pages_fast(struct machine *m, struct cpu_state *cs,
+								  struct page *page, unsigned long pfn,
+								  unsigned int order)
 {
 	if (unlikely(order))
 		return false;   /* order 0 only: 6.x's higher orders may set off free_high */
-	struct pageblock *pb = &m->pageblocks[pfn >> pageblock_order];
-	unsigned int zone_id = READ_ONCE(pb->zone_id);         /* hotplug writes it */
-	if (unlikely(!zone_id))
+	const struct pageblock *pb = &m->pageblocks[pfn >> pageblock_order];
+	unsigned int key = READ_ONCE(pb->zone_id) | (unsigned int)READ_ONCE(pb->migratetype) << 8;  /* hotplug writes them */
+	/*
+	 * free_pages_prepare's test: only an allocated head of this order passes. One load of
+	 * the whole state, the width prep_new_page stored it with: a byte load of page->order
+	 * is not forwarded from that store and waits for it to reach the cache.
+	 */
+	if (unlikely((READ_ONCE(page->state) & PAGE_STATE(PG_head, 0xff, 0)) != PAGE_STATE(PG_head, order, 0)))
 		return false;
-	/* free_pages_prepare's test: only an allocated head of this order passes */
-	if (unlikely(!(page->flags & PG_head) || page->order != order))
-		return false;
-	return free_unref_page_fast(m, zone_of_id(m, zone_id), page, READ_ONCE(pb->migratetype));  /* counts pgfree */
+	if (unlikely(key != cs->free_key))
+		return free_pages_fast_retarget(m, cs, page, key);
+	/*
+	 * The hint's zone and migratetype: equal to the pageblock's, and loaded afresh so that
+	 * the compiler, which knows they are equal, cannot take the pageblock's instead.
+	 */
+	return free_unref_page_fast(m, READ_ONCE(cs->free_zone), page, (int)(READ_ONCE(cs->free_key) >> 8));
 }
 
 __attribute__((always_inline)) inline void __free_pages(struct page *page, unsigned int order)
 {
-	struct machine *m = current_machine();
+	struct cpu_state *cs = current_binding.cs;      /* a CPU: bound, so the machine is set too */
 
-	/* one unsigned compare: a pointer below mem_map wraps to a huge offset */
-	uintptr_t off = m ? (uintptr_t)page - (uintptr_t)m->mem_map : 0;
-	if (likely(m && off < m->max_pfn * sizeof(struct page) && !(off % sizeof(struct page))) &&
-	    likely(free_pages_fast(m, page, off / sizeof(struct page), order)))
-		return;
+	if (likely(cs)) {
+		struct machine *m = current_machine();
+		/* one unsigned compare: a pointer below mem_map wraps to a huge offset */
+		uintptr_t off = (uintptr_t)page - (uintptr_t)m->mem_map;
+		if (likely(off < m->max_pfn * sizeof(struct page) && !(off % sizeof(struct page))) &&
+		    likely(free_pages_fast(m, cs, page, off / sizeof(struct page), order)))
+			return;
+	}
 	__free_pages_general(page, order);
 }
 
@@ -626,7 +654,8 @@ void free_pages_pfn(unsigned long pfn, unsigned int order)
 		warn(NULL, "free_pages_pfn: this thread is not bound to a CPU (call cpu_bind first)");
 		return;
 	}
-	if (likely(pfn < m->max_pfn && free_pages_fast(m, __pfn_to_page(m, pfn), pfn, order)))
+	struct cpu_state *cs = current_binding.cs;
+	if (likely(cs && pfn < m->max_pfn && free_pages_fast(m, cs, __pfn_to_page(m, pfn), pfn, order)))
 		return;
 	__free_pages_pfn(m, pfn, order);
 }

@@ -113,7 +113,9 @@ void all_vm_events(struct machine *m, unsigned long out[NR_VM_EVENT_ITEMS])
 	/* the inline paths count order-0 allocations and frees in the pageset (pcp.h) */
 	for_each_zone(m, zone)
 		for (int cpu = 0; zone->pageset && cpu < m->nr_cpus; cpu++) {
-			out[PGALLOC_DMA + zone->idx] += READ_ONCE(zone->pageset[cpu].fast_alloc);
+			unsigned long fast_alloc = READ_ONCE(zone->pageset[cpu].fast_alloc);
+			out[PGALLOC_DMA + zone->idx] += fast_alloc;
+			out[PGALLOC_CALLS] += fast_alloc;
 			out[PGFREE] += READ_ONCE(zone->pageset[cpu].fast_free);
 		}
 }

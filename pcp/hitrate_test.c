@@ -691,6 +691,68 @@ static void test_bypass_while_held(void)
 }
 
 /*
+ * A free goes onto the list its pageblock names at the time of the free, whatever list the
+ * CPU freed to before (free_pages_fast keeps the last one as a hint: cs->free_key).
+ * Machine: 2 GiB at 2 GiB, one CPU:
+ *
+ *   pfn 0x80000            0x100000             0x180000
+ *   |------ DMA32 ------------|------- Normal ------|
+ *      b                          a, e, c (c's block turned RECLAIMABLE just before its free)
+ *
+ * Frees, in order: a (Normal), b (DMA32: another zone), e (Normal again), c (Normal, the
+ * same zone as the free before it but another type).
+ * Expect: each on its zone's list of its pageblock's type at the time of its free (page->mt
+ * says the same), the zones' pcp counts +3 and +1, for both policies and both schemes.
+ */
+static bool find_page(struct page *p, void *arg) { return p != arg; }
+static void free_and_check(struct machine *m, struct page *p)
+{
+	struct zone *z = page_zone(m, p);
+	int mt = get_pageblock_migratetype_pfn(m, __page_to_pfn(m, p));
+	struct pcp_list *l = &zone_pageset(z, 0)->pcp.lists[mt];     /* order 0: pindex == mt */
+
+	__free_pages(p, 0);
+	CHECK_EQ(pcp_list_walk(z, l, ZONE_PAGES, find_page, p), 1);
+	CHECK_EQ(p->flags, PG_pcp);
+	CHECK_EQ(p->mt, mt);
+}
+
+static void test_free_follows_pageblock(void)
+{
+	for (int pol = 0; pol < NR_PCP_POLICIES; pol++)
+		FOR_EACH_SCHEME(s) {
+			struct machine_desc d;
+			t_desc_flat(&d, 0x80000, 0x100000, 1);
+			d.policy = (enum pcp_policy_id)pol;
+			d.scheme = s;
+			struct machine *m = t_machine(&d);
+			struct zone *dma32 = &m->node_data[0]->node_zones[ZONE_DMA32];
+			struct zone *nrm = normal(m);
+			cpu_bind(m, 0);
+			struct page *a = alloc_pages(GFP_T, 0), *b = alloc_pages(GFP_T | __GFP_DMA32, 0);
+			struct page *e = alloc_pages(GFP_T, 0), *c = alloc_pages(GFP_T, 0);
+			CHECK(a && b && c && e);
+			CHECK(page_zone(m, a) == nrm && page_zone(m, b) == dma32 && page_zone(m, c) == nrm);
+			int nr_n = zone_pageset(nrm, 0)->pcp.count, nr_d = zone_pageset(dma32, 0)->pcp.count;
+
+			free_and_check(m, a);
+			free_and_check(m, b);
+			free_and_check(m, e);
+			CHECK(get_pageblock_migratetype_pfn(m, __page_to_pfn(m, c)) != MIGRATE_RECLAIMABLE);
+			zone_lock(nrm);                         /* as steal_suitable_fallback does */
+			set_pageblock_migratetype(nrm, c, MIGRATE_RECLAIMABLE);
+			zone_unlock(nrm);
+			free_and_check(m, c);
+			CHECK_EQ(c->mt, MIGRATE_RECLAIMABLE);
+			CHECK_EQ(zone_pageset(nrm, 0)->pcp.count, nr_n + 3);
+			CHECK_EQ(zone_pageset(dma32, 0)->pcp.count, nr_d + 1);
+			CHECK_CONSISTENT(m);
+			cpu_unbind();
+			machine_destroy(m);
+		}
+}
+
+/*
  * The schemes differ only in protection: a long pseudo-random single-threaded script
  * (alloc/free of orders 0..3 and 9 on two CPUs, drains, decay, a sysctl change) leaves
  * identical per-CPU statistics, counts, high/batch and buddyinfo under both.
@@ -802,6 +864,7 @@ int main(void)
 	RUN(test_free_batch_scaling_6_x);
 	RUN(test_pressure_flags_6_x);
 	RUN(test_bypass_while_held);
+	RUN(test_free_follows_pageblock);
 	RUN(test_schemes_identical);
 	TEST_SUMMARY();
 }

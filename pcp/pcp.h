@@ -197,8 +197,10 @@ struct per_cpu_pageset {
 			/*
 			 * The inline hit paths (order 0, local) count here once, and readers
 			 * add these in: fast_alloc to pcp_alloc (pcp_stat_read), to
-			 * pgalloc_<zone> (all_vm_events) and to numa_hit and numa_local
-			 * (zone_numa_state); fast_free to pcp_free_total and pgfree.
+			 * pgalloc_<zone> and pgalloc_calls (all_vm_events) and to numa_hit
+			 * and numa_local (zone_numa_state); fast_free to pcp_free_total and
+			 * pgfree. Only the entry points' first attempt calls
+			 * rmqueue_pcplist_fast, so each fast_alloc is one such call.
 			 */
 			unsigned long fast_alloc, fast_free;
 			unsigned long numa_stat[NR_VM_NUMA_STAT_ITEMS];
@@ -248,7 +250,14 @@ static inline unsigned long pcp_stat_read(const struct per_cpu_pageset *ps, enum
 		x += __atomic_load_n(&ps->fast_free, __ATOMIC_RELAXED);
 	return x;
 }
-static inline struct per_cpu_pageset *this_cpu_pageset(struct zone *z) { return &z->pageset[current_binding.cpu]; }
+static inline struct per_cpu_pageset *this_cpu_pageset(struct zone *z)
+{
+	struct per_cpu_pageset *ps = &z->pageset[current_binding.cpu];
+
+	if (!ps)
+		__builtin_unreachable();        /* lets the hit paths drop their NULL tests */
+	return ps;
+}
 
 /* Formulas. */
 int zone_batchsize(const struct pcp_policy *pol, const struct zone *zone);
@@ -359,12 +368,11 @@ static inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol, struct 
 
 /* An order-0 hit: the head of a non-empty list. 4.12 __GFP_COLD takes the tail (rmqueue_pcplist). */
 static inline __attribute__((always_inline)) struct page *
-rmqueue_pcplist_fast(struct machine *m, struct zone *preferred_zone, struct zone *zone, gfp_t gfp_flags,
-		     int migratetype)
+rmqueue_pcplist_fast(struct machine *m, struct cpu_state *cs, struct zone *preferred_zone, struct zone *zone,
+		     gfp_t gfp_flags, int migratetype)
 {
 	const unsigned int order = 0;   /* its counting (fast_alloc) is in pages and blocks at once */
 	const struct pcp_policy *pol = m->pcp_policy;
-	struct cpu_state *cs = current_binding.cs;
 
 	/* the usual case only: zone_statistics' local hit, and no 4.12 cold allocation */
 	if (unlikely(!cs || zone->node != preferred_zone->node || zone->node != cs->node ||
@@ -381,7 +389,7 @@ rmqueue_pcplist_fast(struct machine *m, struct zone *preferred_zone, struct zone
 	}
 	struct page *page = pcp_list_pop(zone, list);
 	pcp_set_count(pcp, pcp->count - (1 << order));
-	/* pcp_alloc, pgalloc_<zone> and zone_statistics' local hit, in one (see fast_alloc) */
+	/* pcp_alloc, pgalloc_<zone>, pgalloc_calls and zone_statistics' local hit, in one (see fast_alloc) */
 	this_cpu_counter_add(ps->fast_alloc, 1);
 	if (pol->batch_scale)
 		pcp->free_count >>= 1;
