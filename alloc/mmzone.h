@@ -182,8 +182,13 @@ struct free_area {
 
 /* Per pageblock: which zone owns it and its migratetype (kernel: pageblock_flags). */
 struct pageblock {
-	uint8_t zone_id;                /* node * MAX_NR_ZONES + zone_type + 1; 0: no zone */
-	uint8_t migratetype;            /* under zone->lock */
+	union {
+		struct {
+			uint8_t zone_id;        /* node * MAX_NR_ZONES + zone_type + 1; 0: no zone */
+			uint8_t migratetype;    /* under zone->lock */
+		};
+		uint16_t key;                   /* both at once: zone_id | migratetype << 8 (the free path's) */
+	};
 	uint8_t skip;                   /* compaction's skip hint */
 	uint8_t pad;
 };

@@ -313,14 +313,18 @@ static inline int fast_gfp_zone(gfp_t gfp_mask, unsigned int order)
 }
 
 static inline __attribute__((always_inline)) struct page *
-get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_mask, const struct zoneref *z)
+get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_mask, const struct zoneref *z,
+			    bool local)
 {
 	struct zone *zone = z->zone;
 
 	if (unlikely(!zone))
 		return NULL;
-	/* zone_watermark_fast's order-0 test; 6.7+: above the high mark, try the zone at once */
-	long free_pages = zone_page_state(zone, NR_FREE_PAGES);
+	/*
+	 * zone_watermark_fast's order-0 test; 6.7+: above the high mark, try the zone at once.
+	 * The counter unclamped: a negative value fails the test just as zone_page_state's 0 does.
+	 */
+	long free_pages = atomic_load_explicit(&zone->vm_stat[NR_FREE_PAGES], memory_order_relaxed);
 	unsigned long mark;
 	if (m->pcp_policy->autotune && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK))
 		mark = high_wmark_pages(zone);
@@ -328,7 +332,7 @@ get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_m
 		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);
 	if (unlikely(free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx]))))
 		return NULL;    /* near the mark: the general path checks in full */
-	struct page *page = rmqueue_pcplist_fast(m, cs, zone, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask));
+	struct page *page = rmqueue_pcplist_fast(m, cs, zone, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask), local);
 	if (likely(page)) {
 		page->private = 0;      /* prep_new_page, without __GFP_ZERO */
 		WRITE_ONCE(page->state, PAGE_STATE(PG_head, 0, 0));
@@ -351,7 +355,7 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct z
 		const struct zoneref *z = zonelist->_zonerefs;  /* finalise_ac */
 		while (z->zone && z->zone_idx > high)
 			z++;
-		struct page *page = get_page_from_freelist_fast(m, cs, gfp_mask, z);
+		struct page *page = get_page_from_freelist_fast(m, cs, gfp_mask, z, false);
 		if (likely(page))
 			return page;    /* counted once, in fast_alloc: pgalloc_calls too */
 	}
@@ -411,7 +415,11 @@ slow:
 	return page;
 }
 
-/* Take the head of the local fallback zonelist into cs->zl_head (under the read lock). */
+/*
+ * Take the head of the local fallback zonelist into cs->zl_head (under the read lock). A
+ * head on another node (a memoryless node's CPU) is kept as none: the kept-head attempt
+ * then counts its hit as numa_local without asking, and such a CPU goes the general way.
+ */
 static void zonelist_head_take(struct cpu_state *cs, const struct zonelist *zl)
 {
 	for (int high = 0; high < MAX_NR_ZONES; high++) {
@@ -419,6 +427,8 @@ static void zonelist_head_take(struct cpu_state *cs, const struct zonelist *zl)
 		while (z->zone && z->zone_idx > high)
 			z++;
 		cs->zl_head[high] = *z;
+		if (z->zone && z->zone->node != cs->node)
+			cs->zl_head[high].zone = NULL;
 	}
 	cs->zl_gen = (unsigned long)zl->generation;
 }
@@ -472,7 +482,7 @@ __attribute__((always_inline)) inline struct page *alloc_pages_node(int nid, gfp
 
 	if (likely(cs && nid < 0) && (high = fast_gfp_zone(gfp_mask, order)) >= 0 &&
 	    likely(cs->zl_gen == atomic_load_explicit(&m->zonelist_generation, memory_order_relaxed))) {
-		struct page *page = get_page_from_freelist_fast(m, cs, gfp_mask, &cs->zl_head[high]);
+		struct page *page = get_page_from_freelist_fast(m, cs, gfp_mask, &cs->zl_head[high], true);
 		if (likely(page))
 			return page;    /* counted once, in fast_alloc: pgalloc_calls too */
 		return alloc_pages_node_general(nid, gfp_mask, order, true);
@@ -592,7 +602,7 @@ static inline __attribute__((always_inline)) bool free_pages_fast(struct machine
 	if (unlikely(order))
 		return false;   /* order 0 only: 6.x's higher orders may set off free_high */
 	const struct pageblock *pb = &m->pageblocks[pfn >> pageblock_order];
-	unsigned int key = READ_ONCE(pb->zone_id) | (unsigned int)READ_ONCE(pb->migratetype) << 8;  /* hotplug writes them */
+	unsigned int key = READ_ONCE(pb->key);  /* zone_id | migratetype << 8; hotplug and steals write them */
 	/*
 	 * free_pages_prepare's test: only an allocated head of this order passes. One load of
 	 * the whole state, the width prep_new_page stored it with: a byte load of page->order
@@ -606,7 +616,10 @@ static inline __attribute__((always_inline)) bool free_pages_fast(struct machine
 	 * The hint's zone and migratetype: equal to the pageblock's, and loaded afresh so that
 	 * the compiler, which knows they are equal, cannot take the pageblock's instead.
 	 */
-	return free_unref_page_fast(m, READ_ONCE(cs->free_zone), page, (int)(READ_ONCE(cs->free_key) >> 8));
+	unsigned int migratetype = READ_ONCE(cs->free_key) >> 8;
+	if (migratetype >= MIGRATE_PCPTYPES)
+		__builtin_unreachable();        /* retarget keeps only pcp types */
+	return free_unref_page_fast(m, READ_ONCE(cs->free_zone), page, (int)migratetype);
 }
 
 __attribute__((always_inline)) inline void __free_pages(struct page *page, unsigned int order)

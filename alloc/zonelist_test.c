@@ -164,12 +164,24 @@ static void memoryless_and_removed_node(void)
 	CHECK_STR(zl(m, 2, GFP_KERNEL), N3 " " N0 " " N1);
 	CHECK_STR(zl(m, 2, GFP_KERNEL | __GFP_THISNODE), "");
 	CHECK_STR(zl(m, 3, GFP_KERNEL), N3 " " N0 " " N1);
-	/* CPU 2 (memoryless node 2) allocates from its list's first zone, node 3 */
+	/*
+	 * CPU 2 (memoryless node 2) allocates from its list's first zone, node 3: twice, the
+	 * second a pcp hit, and both numa_hit and numa_other there (node 3 is not CPU 2's), never
+	 * numa_local - the hit path must not take its kept zonelist head for a local one.
+	 */
+	struct zone *z3 = Z(m, 3, ZONE_NORMAL);
+	unsigned long local = zone_numa_state(z3, NUMA_LOCAL), other = zone_numa_state(z3, NUMA_OTHER);
+	unsigned long hit = zone_numa_state(z3, NUMA_HIT);
 	cpu_bind(m, 2);
-	struct page *q = alloc_pages(GFP_KERNEL, 0);
-	CHECK_EQ(q ? page_zone(m, q)->node : -1, 3);
-	if (q)
-		__free_pages(q, 0);
+	for (int i = 0; i < 2; i++) {
+		struct page *q = alloc_pages(GFP_KERNEL, 0);
+		CHECK_EQ(q ? page_zone(m, q)->node : -1, 3);
+		if (q)
+			__free_pages(q, 0);
+	}
+	CHECK_EQ(zone_numa_state(z3, NUMA_HIT), hit + 2);
+	CHECK_EQ(zone_numa_state(z3, NUMA_OTHER), other + 2);
+	CHECK_EQ(zone_numa_state(z3, NUMA_LOCAL), local);
 	cpu_unbind();
 	CHECK_EQ(remove_node(m, 2, err, sizeof(err)), 0);
 	CHECK(!m->node_data[2]->online);

@@ -171,7 +171,7 @@ static void bm_pcp_core(gb_state *s, void *argp)
 	while (gb_keep_running_batch(s, 64)) {
 		for (int i = 0; i < 64; i++) {
 			bool bypassed = false;
-			struct page *p = rmqueue_pcplist_fast(m, current_binding.cs, zone, zone, GFP_KERNEL, MIGRATE_UNMOVABLE);
+			struct page *p = rmqueue_pcplist_fast(m, current_binding.cs, zone, zone, GFP_KERNEL, MIGRATE_UNMOVABLE, false);
 			if (unlikely(!p))
 				p = rmqueue_pcplist(zone, zone, 0, GFP_KERNEL, MIGRATE_UNMOVABLE, ALLOC_WMARK_LOW, &bypassed);
 			if (unlikely(!p))

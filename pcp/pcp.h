@@ -369,13 +369,13 @@ static inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol, struct 
 /* An order-0 hit: the head of a non-empty list. 4.12 __GFP_COLD takes the tail (rmqueue_pcplist). */
 static inline __attribute__((always_inline)) struct page *
 rmqueue_pcplist_fast(struct machine *m, struct cpu_state *cs, struct zone *preferred_zone, struct zone *zone,
-		     gfp_t gfp_flags, int migratetype)
+		     gfp_t gfp_flags, int migratetype, bool local)
 {
 	const unsigned int order = 0;   /* its counting (fast_alloc) is in pages and blocks at once */
 	const struct pcp_policy *pol = m->pcp_policy;
 
-	/* the usual case only: zone_statistics' local hit, and no 4.12 cold allocation */
-	if (unlikely(!cs || zone->node != preferred_zone->node || zone->node != cs->node ||
+	/* the usual case only: zone_statistics' local hit (local: the caller knows), no 4.12 cold allocation */
+	if (unlikely(!cs || zone->node != preferred_zone->node || (!local && zone->node != cs->node) ||
 		     (pol->cold_tail && (gfp_flags & __GFP_COLD))))
 		return NULL;
 	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
