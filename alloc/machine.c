@@ -698,6 +698,7 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 	m->nr_cpus = d->nr_cpus;
 	m->pcp_policy = &pcp_policies[d->policy];
 	m->scheme = d->scheme;
+	m->pcp_fast_variant = pcp_fast_variant(d->policy, d->scheme);
 	m->user_min_free_kbytes = d->min_free_kbytes;
 	if (d->nr_nodes < 1 || d->nr_nodes > MAX_NUMNODES || d->nr_cpus < 1 || d->nr_cpus > NR_CPUS || !d->nr_ranges) {
 		errf(err, errlen, "machine: %d nodes, %d CPUs, %d memory ranges is not a machine", d->nr_nodes, d->nr_cpus,

@@ -26,6 +26,8 @@ struct mem_range {
 
 enum pcp_policy_id { PCP_POLICY_LINUX_4_12, PCP_POLICY_LINUX_6_X, NR_PCP_POLICIES };
 enum pcp_scheme_id { PCP_SCHEME_OWNER, PCP_SCHEME_TRYLOCK, NR_PCP_SCHEMES };
+/* One number per (policy, scheme) pair: the inline hit paths are built once for each. */
+#define pcp_fast_variant(pid, scheme) ((int)(pid) * NR_PCP_SCHEMES + (int)(scheme))
 
 struct machine_desc {
 	int nr_nodes;
@@ -96,6 +98,7 @@ struct machine {
 	char *arena;                            /* backed mode: max_pfn << PAGE_SHIFT bytes */
 	const struct pcp_policy *pcp_policy;
 	enum pcp_scheme_id scheme;              /* desc.scheme, fixed for the machine's life */
+	int pcp_fast_variant;                   /* pcp_fast_variant(desc.policy, scheme): picks the hit paths' copy */
 	int nr_nodes, nr_cpus;
 	struct cpu_state *cpus;                 /* [nr_cpus] */
 	_Atomic unsigned long zonelist_generation; /* of the lists in force: bumped after each rebuild */

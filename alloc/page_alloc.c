@@ -314,7 +314,7 @@ static inline int fast_gfp_zone(gfp_t gfp_mask, unsigned int order)
 
 static inline __attribute__((always_inline)) struct page *
 get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_mask, const struct zoneref *z,
-			    bool local)
+			    bool local, enum pcp_policy_id pid, enum pcp_scheme_id scheme)
 {
 	struct zone *zone = z->zone;
 
@@ -326,19 +326,21 @@ get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_m
 	 */
 	long free_pages = atomic_load_explicit(&zone->vm_stat[NR_FREE_PAGES], memory_order_relaxed);
 	unsigned long mark;
-	if (m->pcp_policy->autotune && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK))
+	if (pcp_policies[pid].autotune && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK))
 		mark = high_wmark_pages(zone);
 	else
 		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);
 	if (unlikely(free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx]))))
 		return NULL;    /* near the mark: the general path checks in full */
-	struct page *page = rmqueue_pcplist_fast(m, cs, zone, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask), local);
+	struct page *page = rmqueue_pcplist_fast(m, cs, zone, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask), local,
+						 pid, scheme);
 	if (likely(page)) {
 		page->private = 0;      /* prep_new_page, without __GFP_ZERO */
 		WRITE_ONCE(page->state, PAGE_STATE(PG_head, 0, 0));
 	}
 	return page;
 }
+
 
 static struct page *__alloc_pages_nodemask_general(struct machine *m, gfp_t gfp_mask, unsigned int order,
 						   struct zonelist *zonelist, nodemask_t *nodemask);
@@ -355,7 +357,7 @@ struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct z
 		const struct zoneref *z = zonelist->_zonerefs;  /* finalise_ac */
 		while (z->zone && z->zone_idx > high)
 			z++;
-		struct page *page = get_page_from_freelist_fast(m, cs, gfp_mask, z, false);
+		struct page *page = pcp_fast_dispatch(m, get_page_from_freelist_fast, m, cs, gfp_mask, z, false);
 		if (likely(page))
 			return page;    /* counted once, in fast_alloc: pgalloc_calls too */
 	}
@@ -482,7 +484,7 @@ __attribute__((always_inline)) inline struct page *alloc_pages_node(int nid, gfp
 
 	if (likely(cs && nid < 0) && (high = fast_gfp_zone(gfp_mask, order)) >= 0 &&
 	    likely(cs->zl_gen == atomic_load_explicit(&m->zonelist_generation, memory_order_relaxed))) {
-		struct page *page = get_page_from_freelist_fast(m, cs, gfp_mask, &cs->zl_head[high], true);
+		struct page *page = pcp_fast_dispatch(m, get_page_from_freelist_fast, m, cs, gfp_mask, &cs->zl_head[high], true);
 		if (likely(page))
 			return page;    /* counted once, in fast_alloc: pgalloc_calls too */
 		return alloc_pages_node_general(nid, gfp_mask, order, true);
@@ -592,7 +594,7 @@ static bool __attribute__((noinline)) free_pages_fast_retarget(struct machine *m
 	struct zone *zone = zone_of_id(m, zone_id);
 	cs->free_key = key;
 	cs->free_zone = zone;
-	return free_unref_page_fast(m, zone, page, (int)migratetype);
+	return pcp_fast_dispatch(m, free_unref_page_fast, zone, page, (int)migratetype);
 }
 
 static inline __attribute__((always_inline)) bool free_pages_fast(struct machine *m, struct cpu_state *cs,
@@ -619,7 +621,7 @@ static inline __attribute__((always_inline)) bool free_pages_fast(struct machine
 	unsigned int migratetype = READ_ONCE(cs->free_key) >> 8;
 	if (migratetype >= MIGRATE_PCPTYPES)
 		__builtin_unreachable();        /* retarget keeps only pcp types */
-	return free_unref_page_fast(m, READ_ONCE(cs->free_zone), page, (int)migratetype);
+	return pcp_fast_dispatch(m, free_unref_page_fast, READ_ONCE(cs->free_zone), page, (int)migratetype);
 }
 
 __attribute__((always_inline)) inline void __free_pages(struct page *page, unsigned int order)

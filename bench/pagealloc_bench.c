@@ -160,6 +160,22 @@ static void bm_remote_free(gb_state *s, void *argp)
  * points around them (gfp decoding, zonelist walk under RCU, watermark check, bad-free
  * checks, prep_new_page): the cost of those layers is repeat minus pcp-core.
  */
+/* One pair on the pcp hit paths, this machine's copy of them (pcp_fast_dispatch). */
+static inline __attribute__((always_inline)) bool pcp_core_pair(struct machine *m, struct zone *zone,
+								 enum pcp_policy_id pid, enum pcp_scheme_id scheme)
+{
+	bool bypassed = false;
+	struct page *p = rmqueue_pcplist_fast(m, current_binding.cs, zone, zone, GFP_KERNEL, MIGRATE_UNMOVABLE, false,
+					      pid, scheme);
+	if (unlikely(!p))
+		p = rmqueue_pcplist(zone, zone, 0, GFP_KERNEL, MIGRATE_UNMOVABLE, ALLOC_WMARK_LOW, &bypassed);
+	if (unlikely(!p))
+		return false;
+	gb_do_not_optimize(p);
+	return free_unref_page_fast(zone, p, MIGRATE_UNMOVABLE, pid, scheme) ||
+	       free_unref_page(zone, p, __page_to_pfn(m, p), 0, MIGRATE_UNMOVABLE, 0);
+}
+
 static void bm_pcp_core(gb_state *s, void *argp)
 {
 	struct bench_arg *arg = argp;
@@ -169,19 +185,9 @@ static void bm_pcp_core(gb_state *s, void *argp)
 		return;
 	struct zone *zone = &m->node_data[0]->node_zones[ZONE_NORMAL];
 	while (gb_keep_running_batch(s, 64)) {
-		for (int i = 0; i < 64; i++) {
-			bool bypassed = false;
-			struct page *p = rmqueue_pcplist_fast(m, current_binding.cs, zone, zone, GFP_KERNEL, MIGRATE_UNMOVABLE, false);
-			if (unlikely(!p))
-				p = rmqueue_pcplist(zone, zone, 0, GFP_KERNEL, MIGRATE_UNMOVABLE, ALLOC_WMARK_LOW, &bypassed);
-			if (unlikely(!p))
+		for (int i = 0; i < 64; i++)
+			if (!pcp_fast_dispatch(m, pcp_core_pair, m, zone))
 				abort();
-			gb_do_not_optimize(p);
-			unsigned long pfn = __page_to_pfn(m, p);
-			if (!free_unref_page_fast(m, zone, p, MIGRATE_UNMOVABLE) &&
-			    !free_unref_page(zone, p, pfn, 0, MIGRATE_UNMOVABLE, 0))
-				abort();
-		}
 	}
 	gb_counter(s, "ops_per_second", (double)gb_iterations_done(s), GB_IS_RATE);
 	bench_finish_run(s, m, "benchmark", NULL);

@@ -298,7 +298,7 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 	struct page *page;
 
 	(void)alloc_flags;
-	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
+	struct per_cpu_pageset *ps = pcp_enter_local(m->scheme, zone);
 	if (unlikely(!ps)) {
 		*bypassed = true;
 		ps = this_cpu_pageset(zone);
@@ -322,7 +322,7 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 		pcp_stat_add(ps, PCP_STAT_REFILL_PAGES, got << order);
 		pcp_stat_add(ps, PCP_STAT_REFILL_BLOCKS, got);
 		if (unlikely(!got)) {
-			pcp_leave_local(m, ps);
+			pcp_leave_local(m->scheme, ps);
 			return NULL;
 		}
 		count_vm_event(PCP_REFILL);
@@ -331,7 +331,7 @@ struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, uns
 	page = cold ? pcp_list_pop_tail(zone, list) : pcp_list_pop(zone, list);
 	pcp_set_count(pcp, pcp->count - (1 << order));
 	WRITE_ONCE(page->flags, (uint8_t)0);  /* read by a neighbour's page_is_buddy */
-	pcp_leave_local(m, ps);
+	pcp_leave_local(m->scheme, ps);
 	count_vm_events(PGALLOC_DMA + zone->idx, 1L << order);
 	zone_statistics(preferred_zone, zone);
 	return page;
@@ -407,7 +407,7 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 			return false;
 		list_mt = MIGRATE_MOVABLE;
 	}
-	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
+	struct per_cpu_pageset *ps = pcp_enter_local(m->scheme, zone);
 	if (unlikely(!ps)) {
 		pcp_stat_add(this_cpu_pageset(zone), PCP_STAT_BYPASS, 1);  /* owner-only, as above */
 		return false;
@@ -450,7 +450,7 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 		    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
 			atomic_fetch_and_explicit(&zone->flags, ~(unsigned long)ZONE_BOOSTED_WATERMARK, memory_order_relaxed);
 	}
-	pcp_leave_local(m, ps);
+	pcp_leave_local(m->scheme, ps);
 	return true;
 }
 

@@ -319,12 +319,12 @@ static inline void pcp_set_count(struct per_cpu_pages *pcp, int count) { WRITE_O
  * stores and a load (see the protocol above); NULL means a remote CPU holds them, go to
  * the buddy. Trylock scheme: the pcp spinlock, or NULL.
  */
-static inline struct per_cpu_pageset *pcp_enter_local(struct machine *m, struct zone *zone)
+static inline struct per_cpu_pageset *pcp_enter_local(enum pcp_scheme_id scheme, struct zone *zone)
 {
 	struct per_cpu_pageset *ps = this_cpu_pageset(zone);
 	struct per_cpu_pages *pcp = &ps->pcp;
 
-	if (m->scheme == PCP_SCHEME_OWNER) {
+	if (scheme == PCP_SCHEME_OWNER) {
 		WRITE_ONCE(pcp->busy, 1);
 		__asm__ __volatile__("" ::: "memory");  /* the remote's membarrier orders this */
 		if (likely(!__atomic_load_n(&pcp->remote, __ATOMIC_ACQUIRE)))
@@ -335,9 +335,9 @@ static inline struct per_cpu_pageset *pcp_enter_local(struct machine *m, struct 
 	return spin_trylock(&pcp->lock) ? ps : NULL;
 }
 
-static inline void pcp_leave_local(struct machine *m, struct per_cpu_pageset *ps)
+static inline void pcp_leave_local(enum pcp_scheme_id scheme, struct per_cpu_pageset *ps)
 {
-	if (m->scheme == PCP_SCHEME_OWNER)
+	if (scheme == PCP_SCHEME_OWNER)
 		__atomic_store_n(&ps->pcp.busy, 0, __ATOMIC_RELEASE);
 	else
 		spin_unlock(&ps->pcp.lock);
@@ -366,25 +366,30 @@ static inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol, struct 
 	return &pcp->lists[pol->high_order ? order_to_pindex(migratetype, order) : migratetype];
 }
 
-/* An order-0 hit: the head of a non-empty list. 4.12 __GFP_COLD takes the tail (rmqueue_pcplist). */
+/*
+ * An order-0 hit: the head of a non-empty list. 4.12 __GFP_COLD takes the tail (rmqueue_pcplist).
+ * pid and scheme are the machine's (m->pcp_policy, m->scheme), passed as constants by the
+ * entry points' per-pair dispatch (pcp_fast_variant), so that each pair's copy keeps only
+ * its own policy's steps and its own protection.
+ */
 static inline __attribute__((always_inline)) struct page *
 rmqueue_pcplist_fast(struct machine *m, struct cpu_state *cs, struct zone *preferred_zone, struct zone *zone,
-		     gfp_t gfp_flags, int migratetype, bool local)
+		     gfp_t gfp_flags, int migratetype, bool local, enum pcp_policy_id pid, enum pcp_scheme_id scheme)
 {
 	const unsigned int order = 0;   /* its counting (fast_alloc) is in pages and blocks at once */
-	const struct pcp_policy *pol = m->pcp_policy;
+	const struct pcp_policy *pol = &pcp_policies[pid];
 
 	/* the usual case only: zone_statistics' local hit (local: the caller knows), no 4.12 cold allocation */
 	if (unlikely(!cs || zone->node != preferred_zone->node || (!local && zone->node != cs->node) ||
 		     (pol->cold_tail && (gfp_flags & __GFP_COLD))))
 		return NULL;
-	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
+	struct per_cpu_pageset *ps = pcp_enter_local(scheme, zone);
 	if (unlikely(!ps))
 		return NULL;
 	struct per_cpu_pages *pcp = &ps->pcp;
 	struct pcp_list *list = pcp_list_of(pol, pcp, migratetype, order);
 	if (unlikely(pcp_list_empty(list))) {
-		pcp_leave_local(m, ps);
+		pcp_leave_local(scheme, ps);
 		return NULL;
 	}
 	struct page *page = pcp_list_pop(zone, list);
@@ -393,7 +398,7 @@ rmqueue_pcplist_fast(struct machine *m, struct cpu_state *cs, struct zone *prefe
 	this_cpu_counter_add(ps->fast_alloc, 1);
 	if (pol->batch_scale)
 		pcp->free_count >>= 1;
-	pcp_leave_local(m, ps);
+	pcp_leave_local(scheme, ps);
 	return page;
 }
 
@@ -404,17 +409,18 @@ rmqueue_pcplist_fast(struct machine *m, struct cpu_state *cs, struct zone *prefe
  * changes nothing and returns pcp->high. The page's state is written here, once.
  */
 static inline __attribute__((always_inline)) bool
-free_unref_page_fast(struct machine *m, struct zone *zone, struct page *page, int migratetype)
+free_unref_page_fast(struct zone *zone, struct page *page, int migratetype, enum pcp_policy_id pid,
+		     enum pcp_scheme_id scheme)
 {
 	const unsigned int order = 0;   /* its counting (fast_free) is in pages and blocks at once */
-	const struct pcp_policy *pol = m->pcp_policy;
+	const struct pcp_policy *pol = &pcp_policies[pid];
 
 	if (unlikely(migratetype >= MIGRATE_PCPTYPES))
 		return false;
 	if (pol->batch_scale && (atomic_load_explicit(&zone->flags, memory_order_relaxed) &
 				 (ZONE_RECLAIM_ACTIVE | ZONE_BOOSTED_WATERMARK)))
 		return false;
-	struct per_cpu_pageset *ps = pcp_enter_local(m, zone);
+	struct per_cpu_pageset *ps = pcp_enter_local(scheme, zone);
 	if (unlikely(!ps))
 		return false;
 	struct per_cpu_pages *pcp = &ps->pcp;
@@ -422,7 +428,7 @@ free_unref_page_fast(struct machine *m, struct zone *zone, struct page *page, in
 	int count = pcp->count + (1 << order), high = pcp->high;
 	if (unlikely(list->nr == PCP_MAG_SIZE || count >= high ||
 		     (pol->autotune && (high < pcp->high_min || high > pcp->high_max)))) {
-		pcp_leave_local(m, ps);
+		pcp_leave_local(scheme, ps);
 		return false;
 	}
 	WRITE_ONCE(page->state, PAGE_STATE(PG_pcp, order, migratetype));  /* a neighbour's page_is_buddy reads it */
@@ -435,8 +441,34 @@ free_unref_page_fast(struct machine *m, struct zone *zone, struct page *page, in
 		if (pcp->free_count < (pcp->batch << pol->pcp_batch_scale_max))
 			pcp->free_count += 1;
 	}
-	pcp_leave_local(m, ps);
+	pcp_leave_local(scheme, ps);
 	return true;
 }
+
+/*
+ * The hit paths are built once per (pcp policy, scheme) pair, and the machine's pair
+ * picks its copy here: inside, the policy's switches and the scheme are constants, as
+ * the kernel's config options and static keys make them (a pair went 131 -> 107
+ * instructions). One source; the compiler writes the copies.
+ */
+_Static_assert(NR_PCP_POLICIES == 2 && NR_PCP_SCHEMES == 2 && PCP_SCHEME_TRYLOCK == 1,
+	       "pcp_fast_dispatch names every (policy, scheme) pair");
+#define pcp_fast_dispatch(m, fn, ...)                                                                   \
+	({                                                                                              \
+		__typeof__(fn(__VA_ARGS__, PCP_POLICY_LINUX_4_12, PCP_SCHEME_OWNER)) __r;               \
+		int __v = (m)->pcp_fast_variant;        /* two tests, the same for every pair */        \
+		if (__v >= pcp_fast_variant(PCP_POLICY_LINUX_6_X, 0)) {                                 \
+			if (__v & 1)                                                                    \
+				__r = fn(__VA_ARGS__, PCP_POLICY_LINUX_6_X, PCP_SCHEME_TRYLOCK);        \
+			else                                                                            \
+				__r = fn(__VA_ARGS__, PCP_POLICY_LINUX_6_X, PCP_SCHEME_OWNER);          \
+		} else {                                                                                \
+			if (__v & 1)                                                                    \
+				__r = fn(__VA_ARGS__, PCP_POLICY_LINUX_4_12, PCP_SCHEME_TRYLOCK);       \
+			else                                                                            \
+				__r = fn(__VA_ARGS__, PCP_POLICY_LINUX_4_12, PCP_SCHEME_OWNER);         \
+		}                                                                                       \
+		__r;                                                                                    \
+	})
 
 #endif /* PCP_PCP_H */
