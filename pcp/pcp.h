@@ -14,6 +14,8 @@
  *               pcp_list): the same list in the same order, without neighbour stores.
  *   fast        rmqueue_pcplist_fast / free_unref_page_fast: a hit, or a free with no
  *               drain, inline; anything else returns to the general functions unchanged.
+ *               Built once per (policy, scheme) pair; pcp_fast_dispatch picks the
+ *               machine's copy, in which policy and scheme are constants.
  *
  * Protection schemes (chosen per machine)
  *   owner    4.12's local_irq_save analogue. Only the CPU's bound thread touches its lists.
