@@ -67,8 +67,8 @@ static inline void zone_unlock(struct zone *zone) { spin_unlock(&zone->lock); }
 int errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Page lists by zone-relative index. */
-static inline uint32_t page_idx(const struct zone *z, const struct page *p) { return (uint32_t)(p - z->zone_mem_map); }
-static inline struct page *idx_page(const struct zone *z, uint32_t i)
+static __always_inline uint32_t page_idx(const struct zone *z, const struct page *p) { return (uint32_t)(p - z->zone_mem_map); }
+static __always_inline struct page *idx_page(const struct zone *z, uint32_t i)
 {
 	struct page *p = z->zone_mem_map + i;
 

@@ -53,6 +53,9 @@
 #define WRITE_ONCE(x, v)        __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define likely(x)               __builtin_expect(!!(x), 1)
 #define unlikely(x)             __builtin_expect(!!(x), 0)
+#ifndef __always_inline                 /* glibc's sys/cdefs.h has it too, the same */
+#define __always_inline         inline __attribute__((always_inline))  /* the hit paths' helpers: never a call */
+#endif
 #define __cacheline_aligned     __attribute__((aligned(SMP_CACHE_BYTES)))
 
 /*

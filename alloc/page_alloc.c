@@ -312,7 +312,7 @@ static inline int fast_gfp_zone(gfp_t gfp_mask, unsigned int order)
 	return high;
 }
 
-static inline __attribute__((always_inline)) struct page *
+static __always_inline struct page *
 get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_mask, const struct zoneref *z,
 			    bool local, enum pcp_policy_id pid, enum pcp_scheme_id scheme)
 {
@@ -476,7 +476,7 @@ static struct page *__attribute__((noinline)) alloc_pages_node_general(int nid, 
  * its watermark and the pcp protocol guard everything taken from it. Anything else goes
  * the general way, which takes the head again.
  */
-__attribute__((always_inline)) inline struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
+__always_inline struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 {
 	struct cpu_state *cs = current_binding.cs;      /* a CPU: bound, so the machine is set too */
 	struct machine *m = current_machine();
@@ -492,7 +492,7 @@ __attribute__((always_inline)) inline struct page *alloc_pages_node(int nid, gfp
 	return alloc_pages_node_general(nid, gfp_mask, order, false);
 }
 
-__attribute__((always_inline)) inline struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+__always_inline struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
 	return alloc_pages_node(-1, gfp_mask, order);
 }
@@ -597,7 +597,7 @@ static bool __attribute__((noinline)) free_pages_fast_retarget(struct machine *m
 	return pcp_fast_dispatch(m, free_unref_page_fast, zone, page, (int)migratetype);
 }
 
-static inline __attribute__((always_inline)) bool free_pages_fast(struct machine *m, struct cpu_state *cs,
+static __always_inline bool free_pages_fast(struct machine *m, struct cpu_state *cs,
 								  struct page *page, unsigned long pfn,
 								  unsigned int order)
 {
@@ -624,7 +624,7 @@ static inline __attribute__((always_inline)) bool free_pages_fast(struct machine
 	return pcp_fast_dispatch(m, free_unref_page_fast, READ_ONCE(cs->free_zone), page, (int)migratetype);
 }
 
-__attribute__((always_inline)) inline void __free_pages(struct page *page, unsigned int order)
+__always_inline void __free_pages(struct page *page, unsigned int order)
 {
 	struct cpu_state *cs = current_binding.cs;      /* a CPU: bound, so the machine is set too */
 

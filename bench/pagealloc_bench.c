@@ -2,7 +2,8 @@
 /*
  * pagealloc_bench - the model's benchmark suite over Google Benchmark (through gbench.h).
  *
- * Workloads: repeat (alloc+free one block, the pcp hit path), bulk and rand (LLFree's,
+ * Workloads: repeat (alloc+free one block, the pcp hit path), repeat-nodemask (the same
+ * through __alloc_pages_nodemask with a caller-held zonelist), bulk and rand (LLFree's,
  * bench/llfree_workloads.c), per-order (every order through the full path) and buddy
  * (__rmqueue/__free_one_page alone), batch-sweep (B allocs then B frees, B = 1..4096, orders
  * 0..4), remote-free (producer/consumer pairs), zonelist-churn and pressure. Thread counts run
@@ -28,6 +29,7 @@
 
 #include "alloc/internal.h"
 #include "alloc/page_alloc.h"
+#include "alloc/rcu.h"
 #include "alloc/vmstat.h"
 #include "bench/bench_common.h"
 #include "bench/gbench.h"
@@ -161,7 +163,7 @@ static void bm_remote_free(gb_state *s, void *argp)
  * checks, prep_new_page): the cost of those layers is repeat minus pcp-core.
  */
 /* One pair on the pcp hit paths, this machine's copy of them (pcp_fast_dispatch). */
-static inline __attribute__((always_inline)) bool pcp_core_pair(struct machine *m, struct zone *zone,
+static __always_inline bool pcp_core_pair(struct machine *m, struct zone *zone,
 								 enum pcp_policy_id pid, enum pcp_scheme_id scheme)
 {
 	bool bypassed = false;
@@ -210,6 +212,41 @@ static void bm_repeat(gb_state *s, void *argp)
 	while (gb_keep_running_batch(s, 64)) {
 		for (int i = 0; i < 64; i++) {
 			struct page *p = alloc_pages(GFP_KERNEL, arg->order);
+			if (unlikely(!p))
+				abort();
+			gb_do_not_optimize(p);
+			__free_pages(p, arg->order);
+		}
+	}
+	bench_take_snap(m, cpu, 1, &b);
+	bench_set_counters(s, &a, &b, gb_iterations_done(s));
+	bench_finish_run(s, m, "benchmark", NULL);
+}
+
+/*
+ * repeat-nodemask: the same pair through __alloc_pages_nodemask itself, called as a caller
+ * that passes its own zonelist must call it (alloc/page_alloc.h): under the zonelist read
+ * lock, node_zonelist, finalise_ac's walk to the first usable zone. repeat's alloc_pages
+ * skips those three with the zonelist head its CPU keeps; this row is what they cost.
+ */
+static void bm_repeat_nodemask(gb_state *s, void *argp)
+{
+	struct bench_arg *arg = argp;
+	struct machine *m = arg->cfg->m;
+	struct bench_snap a, b;
+
+	if (!bench_bind_thread(s, m))
+		return;
+	mark_oversubscribed(s);
+	int cpu = smp_processor_id(), nid = numa_node_id();
+	__free_pages(alloc_pages(GFP_KERNEL, arg->order), arg->order);
+	bench_take_snap(m, cpu, 1, &a);
+	while (gb_keep_running_batch(s, 64)) {
+		for (int i = 0; i < 64; i++) {
+			zonelist_read_lock();
+			struct page *p = __alloc_pages_nodemask(GFP_KERNEL, arg->order, node_zonelist(m, nid, GFP_KERNEL),
+								NULL);
+			zonelist_read_unlock();
 			if (unlikely(!p))
 				abort();
 			gb_do_not_optimize(p);
@@ -289,6 +326,9 @@ static void register_all(int max_threads)
 			gb_benchmark *b = gb_register(name, bm_repeat, new_arg(cfg, repeat_orders[i]));
 			gb_use_real_time(gb_dense_thread_range(b, 1, max_threads, 1));
 		}
+		snprintf(name, sizeof(name), "repeat-nodemask/%s/order:0", cfg->name);
+		gb_use_real_time(gb_dense_thread_range(gb_register(name, bm_repeat_nodemask, new_arg(cfg, 0)), 1,
+						       max_threads, 1));
 		snprintf(name, sizeof(name), "pcp-core/%s/order:0", cfg->name);
 		gb_register(name, bm_pcp_core, new_arg(cfg, 0));
 		/* bulk and rand as LLFree defines them (bench/llfree_workloads.c) */

@@ -80,7 +80,7 @@ struct pcp_list {
 };
 
 static inline void pcp_list_init(struct pcp_list *l) { l->nr = 0; plist_init(&l->list); }
-static inline bool pcp_list_empty(const struct pcp_list *l) { return !l->nr && plist_empty(&l->list); }
+static __always_inline bool pcp_list_empty(const struct pcp_list *l) { return !l->nr && plist_empty(&l->list); }
 
 /* mag onto the plist head, oldest first: the newest ends up at the head. */
 static inline void pcp_list_spill(struct zone *z, struct pcp_list *l)
@@ -128,7 +128,7 @@ static inline struct page *pcp_list_last(struct zone *z, const struct pcp_list *
 }
 
 /* Take the head (the list must not be empty). */
-static inline struct page *pcp_list_pop(struct zone *z, struct pcp_list *l)
+static __always_inline struct page *pcp_list_pop(struct zone *z, struct pcp_list *l)
 {
 	if (likely(l->nr))
 		return idx_page(z, l->mag[--l->nr]);
@@ -252,7 +252,7 @@ static inline unsigned long pcp_stat_read(const struct per_cpu_pageset *ps, enum
 		x += __atomic_load_n(&ps->fast_free, __ATOMIC_RELAXED);
 	return x;
 }
-static inline struct per_cpu_pageset *this_cpu_pageset(struct zone *z)
+static __always_inline struct per_cpu_pageset *this_cpu_pageset(struct zone *z)
 {
 	struct per_cpu_pageset *ps = &z->pageset[current_binding.cpu];
 
@@ -305,7 +305,7 @@ static inline bool pcp_allowed_order(const struct machine *m, unsigned int order
 	return m->pcp_policy->high_order && (order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order);
 }
 
-static inline int order_to_pindex(int migratetype, unsigned int order)
+static __always_inline int order_to_pindex(int migratetype, unsigned int order)
 {
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
 		return NR_LOWORDER_PCP_LISTS + (migratetype == MIGRATE_MOVABLE);
@@ -314,14 +314,14 @@ static inline int order_to_pindex(int migratetype, unsigned int order)
 
 /* Counters live with the lists and are written only by whoever holds them. */
 #define pcp_stat_add(ps, item, n) this_cpu_counter_add((ps)->pcp_stat[item], n)
-static inline void pcp_set_count(struct per_cpu_pages *pcp, int count) { WRITE_ONCE(pcp->count, count); }
+static __always_inline void pcp_set_count(struct per_cpu_pages *pcp, int count) { WRITE_ONCE(pcp->count, count); }
 
 /*
  * Entering and leaving the lists from the CPU that owns them. Owner scheme: two plain
  * stores and a load (see the protocol above); NULL means a remote CPU holds them, go to
  * the buddy. Trylock scheme: the pcp spinlock, or NULL.
  */
-static inline struct per_cpu_pageset *pcp_enter_local(enum pcp_scheme_id scheme, struct zone *zone)
+static __always_inline struct per_cpu_pageset *pcp_enter_local(enum pcp_scheme_id scheme, struct zone *zone)
 {
 	struct per_cpu_pageset *ps = this_cpu_pageset(zone);
 	struct per_cpu_pages *pcp = &ps->pcp;
@@ -337,7 +337,7 @@ static inline struct per_cpu_pageset *pcp_enter_local(enum pcp_scheme_id scheme,
 	return spin_trylock(&pcp->lock) ? ps : NULL;
 }
 
-static inline void pcp_leave_local(enum pcp_scheme_id scheme, struct per_cpu_pageset *ps)
+static __always_inline void pcp_leave_local(enum pcp_scheme_id scheme, struct per_cpu_pageset *ps)
 {
 	if (scheme == PCP_SCHEME_OWNER)
 		__atomic_store_n(&ps->pcp.busy, 0, __ATOMIC_RELEASE);
@@ -362,7 +362,7 @@ static inline void zone_statistics(struct zone *preferred, struct zone *z)
 }
 
 /* The list an allocation or free of this order and type uses. */
-static inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol, struct per_cpu_pages *pcp, int migratetype,
+static __always_inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol, struct per_cpu_pages *pcp, int migratetype,
 					   unsigned int order)
 {
 	return &pcp->lists[pol->high_order ? order_to_pindex(migratetype, order) : migratetype];
@@ -374,7 +374,7 @@ static inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol, struct 
  * entry points' per-pair dispatch (pcp_fast_variant), so that each pair's copy keeps only
  * its own policy's steps and its own protection.
  */
-static inline __attribute__((always_inline)) struct page *
+static __always_inline struct page *
 rmqueue_pcplist_fast(struct machine *m, struct cpu_state *cs, struct zone *preferred_zone, struct zone *zone,
 		     gfp_t gfp_flags, int migratetype, bool local, enum pcp_policy_id pid, enum pcp_scheme_id scheme)
 {
@@ -410,7 +410,7 @@ rmqueue_pcplist_fast(struct machine *m, struct cpu_state *cs, struct zone *prefe
  * reclaiming nor below its high mark and high sits within its bounds, where nr_pcp_high()
  * changes nothing and returns pcp->high. The page's state is written here, once.
  */
-static inline __attribute__((always_inline)) bool
+static __always_inline bool
 free_unref_page_fast(struct zone *zone, struct page *page, int migratetype, enum pcp_policy_id pid,
 		     enum pcp_scheme_id scheme)
 {
