@@ -178,6 +178,10 @@ static int check_zone(struct zone *zone, char *err, size_t errlen)
 		if (pcp->busy || pcp->remote)
 			return errf(err, errlen, "%d:%s cpu %d pcp is busy=%d remote=%d while quiesced", zone->node, zone->name,
 				    cpu, pcp->busy, pcp->remote);
+		/* every writer keeps high within its bounds; the inline free relies on it (pcp.h) */
+		if (pcp->high < pcp->high_min || pcp->high > pcp->high_max)
+			return errf(err, errlen, "%d:%s cpu %d pcp high %d outside [high_min %d, high_max %d]", zone->node,
+				    zone->name, cpu, pcp->high, pcp->high_min, pcp->high_max);
 		pcp_total += (unsigned long)n;
 	}
 	if (pcp_total != c.pcp_pages)

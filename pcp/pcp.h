@@ -406,9 +406,12 @@ rmqueue_pcplist_fast(struct machine *m, struct cpu_state *cs, struct zone *prefe
 
 /*
  * An order-0 free that neither drains nor spills: the new head of a list below high (6.x's
- * higher orders may set off free_high). 6.x: only while the zone is neither
- * reclaiming nor below its high mark and high sits within its bounds, where nr_pcp_high()
- * changes nothing and returns pcp->high. The page's state is written here, once.
+ * higher orders may set off free_high). 6.x: only while the zone is neither reclaiming
+ * nor boosted, where nr_pcp_high() returns pcp->high clamped to [high_min, high_max] -
+ * which here is pcp->high itself: the kernel clamps because pcp_update writes the bounds
+ * without the pcp lock, while here every writer of the three holds the pcp (remote ones
+ * by the protocol above) and keeps high within them; check_machine checks that it does.
+ * The page's state is written here, once.
  */
 static __always_inline bool
 free_unref_page_fast(struct zone *zone, struct page *page, int migratetype, enum pcp_policy_id pid,
@@ -428,8 +431,7 @@ free_unref_page_fast(struct zone *zone, struct page *page, int migratetype, enum
 	struct per_cpu_pages *pcp = &ps->pcp;
 	struct pcp_list *list = pcp_list_of(pol, pcp, migratetype, order);
 	int count = pcp->count + (1 << order), high = pcp->high;
-	if (unlikely(list->nr == PCP_MAG_SIZE || count >= high ||
-		     (pol->autotune && (high < pcp->high_min || high > pcp->high_max)))) {
+	if (unlikely(list->nr == PCP_MAG_SIZE || count >= high)) {
 		pcp_leave_local(scheme, ps);
 		return false;
 	}
