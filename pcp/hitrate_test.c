@@ -753,6 +753,31 @@ static void test_free_follows_pageblock(void)
 }
 
 /*
+ * The inline free takes pcp->high as nr_pcp_high() would return it, which holds only
+ * while high stays within [high_min, high_max]; the checker reports a pcp that does not.
+ * 6.x machine, CPU 0's Normal pcp: high_min 643, high_max 16384 (see the top).
+ * Expect: clean; high = high_max + 1 -> "0:Normal cpu 0 pcp high 16385 outside
+ * [high_min 643, high_max 16384]"; clean again once restored.
+ */
+static void test_checker_reports_high_out_of_bounds(void)
+{
+	struct machine *m = pcp_machine(PCP_POLICY_LINUX_6_X, PCP_SCHEME_OWNER);
+	struct per_cpu_pages *pcp = pcp_of(m, 0);
+	char err[256];
+
+	CHECK_EQ(check_machine(m, err, sizeof(err)), 0);
+	CHECK_EQ(pcp->high_min, 643);
+	CHECK_EQ(pcp->high_max, 16384);
+	int high = pcp->high;
+	pcp->high = pcp->high_max + 1;
+	CHECK_EQ(check_machine(m, err, sizeof(err)), -1);
+	CHECK_STR(err, "0:Normal cpu 0 pcp high 16385 outside [high_min 643, high_max 16384]");
+	pcp->high = high;
+	CHECK_EQ(check_machine(m, err, sizeof(err)), 0);
+	machine_destroy(m);
+}
+
+/*
  * The schemes differ only in protection: a long pseudo-random single-threaded script
  * (alloc/free of orders 0..3 and 9 on two CPUs, drains, decay, a sysctl change) leaves
  * identical per-CPU statistics, counts, high/batch and buddyinfo under both.
@@ -865,6 +890,7 @@ int main(void)
 	RUN(test_pressure_flags_6_x);
 	RUN(test_bypass_while_held);
 	RUN(test_free_follows_pageblock);
+	RUN(test_checker_reports_high_out_of_bounds);
 	RUN(test_schemes_identical);
 	TEST_SUMMARY();
 }
