@@ -341,18 +341,17 @@ get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_m
 	return page;
 }
 
-
 static struct page *__alloc_pages_nodemask_general(struct machine *m, gfp_t gfp_mask, unsigned int order,
 						   struct zonelist *zonelist, nodemask_t *nodemask);
 
-struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
-				    nodemask_t *nodemask)
+/* Always inline (LTO carries it to callers), as alloc_pages_node: the fast attempt, then a call. */
+__always_inline struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
+						    nodemask_t *nodemask)
 {
 	struct machine *m = current_machine();
-
+	struct cpu_state *cs = current_binding.cs;
 	int high;
 
-	struct cpu_state *cs = current_binding.cs;
 	if (likely(cs) && !nodemask && (high = fast_gfp_zone(gfp_mask, order)) >= 0) {
 		const struct zoneref *z = zonelist->_zonerefs;  /* finalise_ac */
 		while (z->zone && z->zone_idx > high)
