@@ -332,7 +332,7 @@ get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_m
 		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);
 	if (unlikely(free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx]))))
 		return NULL;    /* near the mark: the general path checks in full */
-	struct page *page = rmqueue_pcplist_fast(m, cs, zone, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask), local,
+	struct page *page = rmqueue_pcplist_fast(cs, zone, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask), local,
 						 pid, scheme);
 	if (likely(page)) {
 		page->private = 0;      /* prep_new_page, without __GFP_ZERO */

@@ -362,8 +362,8 @@ static inline void zone_statistics(struct zone *preferred, struct zone *z)
 }
 
 /* The list an allocation or free of this order and type uses. */
-static __always_inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol, struct per_cpu_pages *pcp, int migratetype,
-					   unsigned int order)
+static __always_inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol, struct per_cpu_pages *pcp,
+						    int migratetype, unsigned int order)
 {
 	return &pcp->lists[pol->high_order ? order_to_pindex(migratetype, order) : migratetype];
 }
@@ -371,12 +371,12 @@ static __always_inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol
 /*
  * An order-0 hit: the head of a non-empty list. 4.12 __GFP_COLD takes the tail (rmqueue_pcplist).
  * pid and scheme are the machine's (m->pcp_policy, m->scheme), passed as constants by the
- * entry points' per-pair dispatch (pcp_fast_variant), so that each pair's copy keeps only
+ * entry points' per-pair dispatch (pcp_fast_dispatch), so that each pair's copy keeps only
  * its own policy's steps and its own protection.
  */
 static __always_inline struct page *
-rmqueue_pcplist_fast(struct machine *m, struct cpu_state *cs, struct zone *preferred_zone, struct zone *zone,
-		     gfp_t gfp_flags, int migratetype, bool local, enum pcp_policy_id pid, enum pcp_scheme_id scheme)
+rmqueue_pcplist_fast(struct cpu_state *cs, struct zone *preferred_zone, struct zone *zone, gfp_t gfp_flags,
+		     int migratetype, bool local, enum pcp_policy_id pid, enum pcp_scheme_id scheme)
 {
 	const unsigned int order = 0;   /* its counting (fast_alloc) is in pages and blocks at once */
 	const struct pcp_policy *pol = &pcp_policies[pid];
