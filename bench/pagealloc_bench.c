@@ -195,43 +195,15 @@ static void bm_pcp_core(gb_state *s, void *argp)
 	bench_finish_run(s, m, "benchmark", NULL);
 }
 
-/* repeat: allocate and free one block in a loop (the pcp hit path for small orders). */
-static void bm_repeat(gb_state *s, void *argp)
-{
-	struct bench_arg *arg = argp;
-	struct machine *m = arg->cfg->m;
-	struct bench_snap a, b;
-
-	if (!bench_bind_thread(s, m))
-		return;
-	mark_oversubscribed(s);
-	int cpu = smp_processor_id();
-	/* warm the list so the loop measures hits, as the kernel's page_bench01 does */
-	__free_pages(alloc_pages(GFP_KERNEL, arg->order), arg->order);
-	bench_take_snap(m, cpu, 1, &a);
-	while (gb_keep_running_batch(s, 64)) {
-		for (int i = 0; i < 64; i++) {
-			struct page *p = alloc_pages(GFP_KERNEL, arg->order);
-			if (unlikely(!p))
-				abort();
-			gb_do_not_optimize(p);
-			__free_pages(p, arg->order);
-		}
-	}
-	bench_take_snap(m, cpu, 1, &b);
-	bench_set_counters(s, &a, &b, gb_iterations_done(s));
-	bench_finish_run(s, m, "benchmark", NULL);
-}
-
 /*
+ * repeat: allocate and free one block in a loop (the pcp hit path for small orders).
  * repeat-nodemask: the same pair through __alloc_pages_nodemask itself, called as a caller
  * that passes its own zonelist must call it (alloc/page_alloc.h): under the zonelist read
  * lock, node_zonelist, finalise_ac's walk to the first usable zone. repeat's alloc_pages
- * skips those three with the zonelist head its CPU keeps; this row is what they cost.
+ * skips those three with the zonelist head its CPU keeps; that row is what they cost.
  */
-static void bm_repeat_nodemask(gb_state *s, void *argp)
+static __always_inline void repeat_pairs(gb_state *s, struct bench_arg *arg, bool nodemask)
 {
-	struct bench_arg *arg = argp;
 	struct machine *m = arg->cfg->m;
 	struct bench_snap a, b;
 
@@ -239,14 +211,19 @@ static void bm_repeat_nodemask(gb_state *s, void *argp)
 		return;
 	mark_oversubscribed(s);
 	int cpu = smp_processor_id(), nid = numa_node_id();
+	/* warm the list so the loop measures hits, as the kernel's page_bench01 does */
 	__free_pages(alloc_pages(GFP_KERNEL, arg->order), arg->order);
 	bench_take_snap(m, cpu, 1, &a);
 	while (gb_keep_running_batch(s, 64)) {
 		for (int i = 0; i < 64; i++) {
-			zonelist_read_lock();
-			struct page *p = __alloc_pages_nodemask(GFP_KERNEL, arg->order, node_zonelist(m, nid, GFP_KERNEL),
-								NULL);
-			zonelist_read_unlock();
+			struct page *p;
+			if (nodemask) {
+				zonelist_read_lock();
+				p = __alloc_pages_nodemask(GFP_KERNEL, arg->order, node_zonelist(m, nid, GFP_KERNEL), NULL);
+				zonelist_read_unlock();
+			} else {
+				p = alloc_pages(GFP_KERNEL, arg->order);
+			}
 			if (unlikely(!p))
 				abort();
 			gb_do_not_optimize(p);
@@ -257,6 +234,8 @@ static void bm_repeat_nodemask(gb_state *s, void *argp)
 	bench_set_counters(s, &a, &b, gb_iterations_done(s));
 	bench_finish_run(s, m, "benchmark", NULL);
 }
+static void bm_repeat(gb_state *s, void *argp) { repeat_pairs(s, argp, false); }
+static void bm_repeat_nodemask(gb_state *s, void *argp) { repeat_pairs(s, argp, true); }
 
 /* buddy: the zone->lock path itself, __rmqueue and __free_one_page (no pcp). */
 static void bm_buddy(gb_state *s, void *argp)
