@@ -15,7 +15,6 @@
 #include "alloc/vmstat.h"
 #include "pcp/pcp.h"
 
-
 /* One pcp list's blocks: each must be marked PG_pcp; their pages add up to pcp->count. */
 struct pcp_check {
 	struct zone *zone;

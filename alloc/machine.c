@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-
 #include "alloc/internal.h"
 #include "alloc/machine.h"
 #include "alloc/rcu.h"

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 #include "alloc/cpuset.h"
 #include "alloc/internal.h"
 #include "alloc/page_alloc.h"
@@ -332,8 +331,8 @@ get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_m
 		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);
 	if (unlikely(free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx]))))
 		return NULL;    /* near the mark: the general path checks in full */
-	struct page *page = rmqueue_pcplist_fast(cs, zone, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask), local,
-						 pid, scheme);
+	struct page *page = rmqueue_pcplist_fast(cs, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask), local, pid,
+						 scheme);
 	if (likely(page)) {
 		page->private = 0;      /* prep_new_page, without __GFP_ZERO */
 		WRITE_ONCE(page->state, PAGE_STATE(PG_head, 0, 0));
@@ -596,9 +595,8 @@ static bool __attribute__((noinline)) free_pages_fast_retarget(struct machine *m
 	return pcp_fast_dispatch(m, free_unref_page_fast, zone, page, (int)migratetype);
 }
 
-static __always_inline bool free_pages_fast(struct machine *m, struct cpu_state *cs,
-								  struct page *page, unsigned long pfn,
-								  unsigned int order)
+static __always_inline bool free_pages_fast(struct machine *m, struct cpu_state *cs, struct page *page,
+					    unsigned long pfn, unsigned int order)
 {
 	if (unlikely(order))
 		return false;   /* order 0 only: 6.x's higher orders may set off free_high */

@@ -167,8 +167,8 @@ static __always_inline bool pcp_core_pair(struct machine *m, struct zone *zone,
 								 enum pcp_policy_id pid, enum pcp_scheme_id scheme)
 {
 	bool bypassed = false;
-	struct page *p = rmqueue_pcplist_fast(current_binding.cs, zone, zone, GFP_KERNEL, MIGRATE_UNMOVABLE, false,
-					      pid, scheme);
+	struct page *p = rmqueue_pcplist_fast(current_binding.cs, zone, GFP_KERNEL, MIGRATE_UNMOVABLE, false, pid,
+					      scheme);
 	if (unlikely(!p))
 		p = rmqueue_pcplist(zone, zone, 0, GFP_KERNEL, MIGRATE_UNMOVABLE, ALLOC_WMARK_LOW, &bypassed);
 	if (unlikely(!p))

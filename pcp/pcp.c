@@ -95,15 +95,12 @@ int zone_highsize(const struct pcp_policy *pol, const struct zone *zone, int bat
 	return high > batch << 2 ? high : batch << 2;
 }
 
-
-
 static inline unsigned int pindex_to_order(int pindex)
 {
 	if (pindex >= NR_LOWORDER_PCP_LISTS)
 		return pageblock_order;
 	return (unsigned int)(pindex / MIGRATE_PCPTYPES);
 }
-
 
 /* --- membarrier: the remote side's half of the owner protocol --- */
 

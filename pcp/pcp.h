@@ -370,20 +370,20 @@ static __always_inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol
 
 /*
  * An order-0 hit: the head of a non-empty list. 4.12 __GFP_COLD takes the tail (rmqueue_pcplist).
+ * zone is the preferred zone (the hit paths try only the first zone) and cs the bound CPU's.
  * pid and scheme are the machine's (m->pcp_policy, m->scheme), passed as constants by the
  * entry points' per-pair dispatch (pcp_fast_dispatch), so that each pair's copy keeps only
  * its own policy's steps and its own protection.
  */
 static __always_inline struct page *
-rmqueue_pcplist_fast(struct cpu_state *cs, struct zone *preferred_zone, struct zone *zone, gfp_t gfp_flags,
-		     int migratetype, bool local, enum pcp_policy_id pid, enum pcp_scheme_id scheme)
+rmqueue_pcplist_fast(struct cpu_state *cs, struct zone *zone, gfp_t gfp_flags, int migratetype, bool local,
+		     enum pcp_policy_id pid, enum pcp_scheme_id scheme)
 {
 	const unsigned int order = 0;   /* its counting (fast_alloc) is in pages and blocks at once */
 	const struct pcp_policy *pol = &pcp_policies[pid];
 
 	/* the usual case only: zone_statistics' local hit (local: the caller knows), no 4.12 cold allocation */
-	if (unlikely(!cs || zone->node != preferred_zone->node || (!local && zone->node != cs->node) ||
-		     (pol->cold_tail && (gfp_flags & __GFP_COLD))))
+	if (unlikely((!local && zone->node != cs->node) || (pol->cold_tail && (gfp_flags & __GFP_COLD))))
 		return NULL;
 	struct per_cpu_pageset *ps = pcp_enter_local(scheme, zone);
 	if (unlikely(!ps))
