@@ -84,6 +84,29 @@ long zone_page_state_snapshot(struct zone *zone, enum zone_stat_item item)
 	return x < 0 ? 0 : x;
 }
 
+/* calculate_normal_threshold: a per-CPU diff may drift this far before it is folded. */
+int calculate_normal_threshold(struct zone *zone, int nr_online_cpus)
+{
+	int mem = (int)(zone->managed_pages >> (27 - PAGE_SHIFT));      /* 128 MiB units */
+	int fls_cpus = 32 - __builtin_clz((unsigned)nr_online_cpus);
+	int fls_mem = mem ? 32 - __builtin_clz((unsigned)mem) : 0;
+	int threshold = 2 * fls_cpus * (1 + fls_mem);
+	return threshold > 125 ? 125 : threshold;
+}
+
+void refresh_zone_stat_thresholds(struct machine *m)
+{
+	for (int nid = 0; nid < m->nr_nodes; nid++)
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &m->node_data[nid]->node_zones[z];
+			zone->stat_threshold = calculate_normal_threshold(zone, m->nr_cpus);
+			if (zone->pageset)
+				for (int cpu = 0; cpu < m->nr_cpus; cpu++)
+					WRITE_ONCE(zone->pageset[cpu].stat_threshold, (int8_t)zone->stat_threshold);
+		}
+}
+
+
 void refresh_vm_stats(struct machine *m)
 {
 	for (int nid = 0; nid < m->nr_nodes; nid++)
