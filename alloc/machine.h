@@ -17,7 +17,12 @@
 #include "alloc/mmzone.h"
 #include "alloc/vmstat.h"
 
-#define MACHINE_MAX_RANGES      64
+#define MACHINE_MAX_RANGES      256     /* one a zone of a capture, three for node 0's x86 layout */
+/* pageblock zone ids are one byte (node * MAX_NR_ZONES + zone + 1, 0 for none): 63 nodes */
+#define MACHINE_MAX_NODES       ((255 - 1) / MAX_NR_ZONES)
+#define MACHINE_MAX_PFN         (1UL << 40)     /* 4 PiB of 4 KiB frames */
+#define LOCAL_DISTANCE          10              /* the kernel's node_distance() scale */
+#define REMOTE_DISTANCE         20
 
 struct mem_range {
 	unsigned long start_pfn, end_pfn;       /* [start, end) of RAM */

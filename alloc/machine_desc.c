@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
 
 #include "alloc/internal.h"
 #include "alloc/machine.h"
@@ -62,25 +64,34 @@ static int add_node_memory(struct machine_desc *d, int nid, unsigned long bytes,
 int machine_desc_simple(struct machine_desc *d, int nr_nodes, unsigned long bytes_per_node, int nr_cpus, char *err,
 			size_t errlen)
 {
+	struct machine_desc nd = *d;
 	unsigned long next = 0;
 
-	if (nr_nodes < 1 || nr_nodes > MAX_NUMNODES)
-		return errf(err, errlen, "nodes: %d is out of range 1..%d", nr_nodes, MAX_NUMNODES);
+	if (nr_nodes < 1 || nr_nodes > MACHINE_MAX_NODES)
+		return errf(err, errlen, "nodes: %d is out of range 1..%d", nr_nodes, MACHINE_MAX_NODES);
 	if (nr_cpus < 1 || nr_cpus > NR_CPUS)
 		return errf(err, errlen, "cpus: %d is out of range 1..%d", nr_cpus, NR_CPUS);
 	if (nr_cpus < nr_nodes)
-		return errf(err, errlen, "cpus: %d CPUs cannot cover %d nodes", nr_cpus, nr_nodes);
-	d->nr_nodes = nr_nodes;
-	d->nr_cpus = nr_cpus;
-	d->nr_ranges = 0;
+		return errf(err, errlen, "cpus: %d CPUs cannot cover %d nodes (each node needs a CPU here)", nr_cpus,
+			    nr_nodes);
+	/* a distance matrix already given for this many nodes is kept (order-independent options) */
+	bool keep_distance = nd.nr_nodes == nr_nodes && nd.node_distance[0][0] == LOCAL_DISTANCE;
+	nd.nr_nodes = nr_nodes;
+	nd.nr_cpus = nr_cpus;
+	nd.nr_ranges = 0;
 	for (int n = 0; n < nr_nodes; n++)
-		if (add_node_memory(d, n, bytes_per_node, &next, err, errlen))
+		if (add_node_memory(&nd, n, bytes_per_node, &next, err, errlen))
 			return -1;
+	if (next > MACHINE_MAX_PFN)
+		return errf(err, errlen, "mem: %d x %lu MiB is beyond the model's %lu TiB", nr_nodes, bytes_per_node >> 20,
+			    (MACHINE_MAX_PFN << PAGE_SHIFT) >> 40);
 	for (int c = 0; c < nr_cpus; c++)
-		d->cpu_to_node[c] = c * nr_nodes / nr_cpus;
-	for (int a = 0; a < MAX_NUMNODES; a++)
-		for (int b = 0; b < MAX_NUMNODES; b++)
-			d->node_distance[a][b] = a == b ? 10 : 20;
+		nd.cpu_to_node[c] = c * nr_nodes / nr_cpus;
+	if (!keep_distance)
+		for (int a = 0; a < MAX_NUMNODES; a++)
+			for (int b = 0; b < MAX_NUMNODES; b++)
+				nd.node_distance[a][b] = a == b ? LOCAL_DISTANCE : REMOTE_DISTANCE;
+	*d = nd;
 	return 0;
 }
 
@@ -101,12 +112,15 @@ void machine_desc_default(struct machine_desc *d)
 	snprintf(d->name, sizeof(d->name), "default");
 }
 
+/* --- values --- */
+
+/* A size: a finite, non-negative number with an optional K/M/G/T suffix (and i, B). */
 static int parse_size(const char *s, unsigned long *out)
 {
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
-	if (end == s || errno || v < 0)
+	if (end == s || errno || !isfinite(v) || v < 0 || isspace((unsigned char)*s))
 		return -1;
 	unsigned long mult = 1;
 	switch (toupper((unsigned char)*end)) {
@@ -114,6 +128,7 @@ static int parse_size(const char *s, unsigned long *out)
 	case 'M': mult = 1UL << 20; end++; break;
 	case 'G': mult = 1UL << 30; end++; break;
 	case 'T': mult = 1UL << 40; end++; break;
+	case 'P': mult = 1UL << 50; end++; break;
 	case '\0': break;
 	default: return -1;
 	}
@@ -121,7 +136,7 @@ static int parse_size(const char *s, unsigned long *out)
 		end++;
 	if (toupper((unsigned char)*end) == 'B')
 		end++;
-	if (*end)
+	if (*end || v * (double)mult >= 0x1p63)
 		return -1;
 	*out = (unsigned long)(v * (double)mult);
 	return 0;
@@ -132,34 +147,52 @@ static int parse_int(const char *s, long lo, long hi, long *out)
 	char *end;
 	errno = 0;
 	long v = strtol(s, &end, 0);
-	if (end == s || *end || errno || v < lo || v > hi)
+	if (end == s || *end || errno || v < lo || v > hi || isspace((unsigned char)*s))
 		return -1;
 	*out = v;
 	return 0;
 }
 
+/* "1", "true", "yes", "on" (and a bare --backed); "0", "false", "no", "off". */
+static int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = { "", "1", "true", "yes", "on" }, *const no[] = { "0", "false", "no", "off" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (!strcmp(s, yes[i]))
+			return *out = true, 0;
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (!strcmp(s, no[i]))
+			return *out = false, 0;
+	return -1;
+}
+
 /* The machine options, as keys (config files) and as --flags (dashes for underscores). */
+_Static_assert(MACHINE_MAX_NODES == 63, "machine_options_help names the node limit");
 const char machine_options_help[] =
-	"Machine options (flags, or 'key = value' lines in a --config file):\n"
-	"  --nodes N                     NUMA nodes (default 1)\n"
+	"Machine options (flags, or 'key = value' lines in a --config file; any order, and a flag\n"
+	"overrides the same key from a config file):\n"
+	"  --nodes N                     NUMA nodes, 1..63 (default 1)\n"
 	"  --mem SIZE                    memory per node, e.g. 16G, 1T (default 16G)\n"
-	"  --cpus N                      CPUs, spread evenly over nodes (default 8)\n"
-	"  --distance a,b,...            node distance matrix, row by row (default 10 local, 20 remote)\n"
+	"  --cpus N                      CPUs, spread evenly over nodes, at least one a node (default 8)\n"
+	"  --distance a,b,...            node distance matrix, row by row: 10 on the diagonal, 11..255\n"
+	"                                elsewhere, as the ACPI SLIT (default 10 local, 20 remote)\n"
 	"  --policy linux-4.12|linux-6.x per-CPU list policy (default linux-4.12)\n"
 	"  --scheme owner|trylock        per-CPU list protection (default owner)\n"
 	"  --min-free-kbytes N           sysctl vm.min_free_kbytes (default: from memory size)\n"
-	"  --watermark-scale-factor N    sysctl vm.watermark_scale_factor (default 10)\n"
+	"  --watermark-scale-factor N    sysctl vm.watermark_scale_factor, 1..3000 (default 10)\n"
 	"  --lowmem-reserve-ratio a,b,c  sysctl vm.lowmem_reserve_ratio (default 256,256,32)\n"
-	"  --percpu-pagelist-fraction N  4.12 sysctl (default 0: off)\n"
-	"  --percpu-pagelist-high-fraction N  6.x sysctl (default 0: off)\n"
+	"  --percpu-pagelist-fraction N  4.12 sysctl, 0 or at least 8 (default 0: off)\n"
+	"  --percpu-pagelist-high-fraction N  6.x sysctl, 0 or at least 8 (default 0: off)\n"
 	"  --movablecore SIZE            ZONE_MOVABLE size per node (default 0)\n"
-	"  --backed                      back frames with memory (page_address works)\n"
+	"  --backed[=yes|no]             back frames with memory (page_address works)\n"
 	"  --config FILE                 read options from FILE\n"
 	"  --zoneinfo FILE               zone sizes, watermarks and pcp sizes from a /proc/zoneinfo capture\n";
 
 static int set_int_list(const char *value, int *out, int max, int *n)
 {
 	char buf[4096];
+	if (strlen(value) >= sizeof(buf))
+		return -1;
 	snprintf(buf, sizeof(buf), "%s", value);
 	*n = 0;
 	for (char *save = NULL, *tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
@@ -171,6 +204,40 @@ static int set_int_list(const char *value, int *out, int max, int *n)
 	return 0;
 }
 
+/* Per node, the memory the description lays out (the --mem it was made with, in whole MiB). */
+static unsigned long desc_mem_per_node(const struct machine_desc *d)
+{
+	unsigned long bytes = 0;
+
+	if (!d->nr_ranges)
+		return 16UL << 30;
+	for (int r = 0; r < d->nr_ranges; r++)
+		bytes += (d->ranges[r].end_pfn - d->ranges[r].start_pfn) << PAGE_SHIFT;
+	bytes /= (unsigned long)d->nr_nodes;
+	return (bytes + (1UL << 20) - 1) & ~((1UL << 20) - 1);
+}
+
+static int set_distance(struct machine_desc *d, const char *key, const char *value, char *err, size_t errlen)
+{
+	int vals[MAX_NUMNODES * MAX_NUMNODES], n, nn = d->nr_nodes;
+
+	if (set_int_list(value, vals, MAX_NUMNODES * MAX_NUMNODES, &n) || n != nn * nn)
+		return errf(err, errlen, "%s: expected %d numbers (a %dx%d matrix), got '%s'", key, nn * nn, nn, nn, value);
+	/* the kernel's SLIT rules (slit_valid): 10 on the diagonal, more than 10 elsewhere, one byte */
+	for (int a = 0; a < nn; a++)
+		for (int b = 0; b < nn; b++) {
+			int v = vals[a * nn + b];
+			if (a == b ? v != LOCAL_DISTANCE : v <= LOCAL_DISTANCE || v > 255)
+				return errf(err, errlen, "%s: node %d to %d is %d; %s", key, a, b, v,
+					    a == b ? "a node's distance to itself must be 10"
+						   : "a distance between nodes must be in 11..255");
+		}
+	for (int a = 0; a < nn; a++)
+		for (int b = 0; b < nn; b++)
+			d->node_distance[a][b] = vals[a * nn + b];
+	return 0;
+}
+
 int machine_desc_set(struct machine_desc *d, const char *key, const char *value, char *err, size_t errlen)
 {
 	long v;
@@ -178,20 +245,18 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 	char k[64];
 	size_t i;
 
+	if (!value)
+		value = "";
 	for (i = 0; key[i] && i < sizeof(k) - 1; i++)
 		k[i] = key[i] == '-' ? '_' : key[i];
 	k[i] = 0;
-	unsigned long per_node = d->nr_ranges ? 0 : 16UL << 30;
 	if (!strcmp(k, "nodes") || !strcmp(k, "mem") || !strcmp(k, "cpus")) {
-		/* recompute the layout from nodes x mem, keeping the other two */
-		for (int r = 0; r < d->nr_ranges; r++)
-			per_node += (d->ranges[r].end_pfn - d->ranges[r].start_pfn) << PAGE_SHIFT;
+		/* lay memory out afresh from nodes x mem, keeping the other two */
+		unsigned long per_node = desc_mem_per_node(d);
 		int nodes = d->nr_nodes, cpus = d->nr_cpus;
-		per_node = d->nr_ranges ? per_node / (unsigned long)nodes : per_node;
-		per_node = (per_node + (1UL << 20) - 1) & ~((1UL << 20) - 1);  /* whole MiB, as given */
 		if (!strcmp(k, "nodes")) {
-			if (parse_int(value, 1, MAX_NUMNODES, &v))
-				return errf(err, errlen, "nodes: '%s' is not a number in 1..%d", value, MAX_NUMNODES);
+			if (parse_int(value, 1, MACHINE_MAX_NODES, &v))
+				return errf(err, errlen, "nodes: '%s' is not a number in 1..%d", value, MACHINE_MAX_NODES);
 			nodes = (int)v;
 			if (cpus < nodes)
 				cpus = nodes;
@@ -206,16 +271,8 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 		}
 		return machine_desc_simple(d, nodes, per_node, cpus, err, errlen);
 	}
-	if (!strcmp(k, "distance")) {
-		int vals[MAX_NUMNODES * MAX_NUMNODES], n;
-		if (set_int_list(value, vals, MAX_NUMNODES * MAX_NUMNODES, &n) || n != d->nr_nodes * d->nr_nodes)
-			return errf(err, errlen, "distance: expected %d numbers (a %dx%d matrix), got '%s'",
-				    d->nr_nodes * d->nr_nodes, d->nr_nodes, d->nr_nodes, value);
-		for (int a = 0; a < d->nr_nodes; a++)
-			for (int b = 0; b < d->nr_nodes; b++)
-				d->node_distance[a][b] = vals[a * d->nr_nodes + b];
-		return 0;
-	}
+	if (!strcmp(k, "distance"))
+		return set_distance(d, key, value, err, errlen);
 	if (!strcmp(k, "policy")) {
 		for (int p = 0; p < NR_PCP_POLICIES; p++)
 			if (!strcmp(pcp_policies[p].name, value)) {
@@ -232,32 +289,37 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 		return 0;
 	}
 	if (!strcmp(k, "backed")) {
-		d->backed = !value || !*value || !strcmp(value, "1") || !strcmp(value, "true") || !strcmp(value, "yes");
+		if (parse_bool(value, &d->backed))
+			return errf(err, errlen, "backed: '%s' is not yes or no (1/0, true/false, on/off)", value);
 		return 0;
 	}
 	if (!strcmp(k, "movablecore")) {
 		if (parse_size(value, &sz))
-			return errf(err, errlen, "movablecore: '%s' is not a size", value);
+			return errf(err, errlen, "movablecore: '%s' is not a size (e.g. 2G)", value);
 		d->movablecore_pages = sz >> PAGE_SHIFT;
 		return 0;
 	}
 	if (!strcmp(k, "lowmem_reserve_ratio")) {
 		int vals[MAX_NR_ZONES], n;
 		if (set_int_list(value, vals, MAX_NR_ZONES, &n) || n < 1)
-			return errf(err, errlen, "lowmem_reserve_ratio: '%s' is not a list of numbers", value);
+			return errf(err, errlen, "lowmem_reserve_ratio: '%s' is not a list of up to %d numbers", value,
+				    MAX_NR_ZONES);
 		for (int z = 0; z < n; z++)
 			d->lowmem_reserve_ratio[z] = vals[z];
 		return 0;
 	}
 	if (!strcmp(k, "name")) {
+		if (strlen(value) >= sizeof(d->name))
+			return errf(err, errlen, "name: '%.20s...' is longer than %zu characters", value, sizeof(d->name) - 1);
 		snprintf(d->name, sizeof(d->name), "%s", value);
 		return 0;
 	}
+	/* the sysctls: the bounds of the kernel's handlers (proc_dointvec_minmax), an int */
 	struct { const char *key; int *field; long lo, hi; } ints[] = {
 		{ "min_free_kbytes", &d->min_free_kbytes, 0, 1L << 30 },
 		{ "watermark_scale_factor", &d->watermark_scale_factor, 1, 3000 },
-		{ "percpu_pagelist_fraction", &d->percpu_pagelist_fraction, 0, 1L << 30 },
-		{ "percpu_pagelist_high_fraction", &d->percpu_pagelist_high_fraction, 0, 1L << 30 },
+		{ "percpu_pagelist_fraction", &d->percpu_pagelist_fraction, 0, INT_MAX },
+		{ "percpu_pagelist_high_fraction", &d->percpu_pagelist_high_fraction, 0, INT_MAX },
 	};
 	for (size_t j = 0; j < sizeof(ints) / sizeof(ints[0]); j++) {
 		if (strcmp(k, ints[j].key))
@@ -274,15 +336,82 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 	return errf(err, errlen, "unknown machine option '%s'", key);
 }
 
-int machine_desc_load_config(struct machine_desc *d, const char *path, char *err, size_t errlen)
+/* --- option lists: flags and config lines, applied in one order whatever order they came in --- */
+
+#define MAX_OPTS 128
+struct opt {
+	char key[40];                   /* underscores, as in a config file */
+	char *value;                    /* owned */
+	char where[300];                /* "" for a flag; "FILE:LINE" for a config line */
+};
+struct opt_list {
+	int n;
+	struct opt o[MAX_OPTS];
+};
+
+static void opts_free(struct opt_list *l)
 {
+	for (int i = 0; i < l->n; i++)
+		free(l->o[i].value);
+	l->n = 0;
+}
+
+static int opts_add(struct opt_list *l, const char *key, const char *value, const char *where, char *err, size_t errlen)
+{
+	if (l->n >= MAX_OPTS)
+		return errf(err, errlen, "%s%smore than %d machine options", where, *where ? ": " : "", MAX_OPTS);
+	if (strlen(key) >= sizeof(l->o[0].key))
+		return errf(err, errlen, "%s%sunknown machine option '%.40s...'", where, *where ? ": " : "", key);
+	struct opt *o = &l->o[l->n];
+	size_t i;
+	for (i = 0; key[i]; i++)
+		o->key[i] = key[i] == '-' ? '_' : key[i];
+	o->key[i] = 0;
+	o->value = strdup(value ? value : "");
+	if (!o->value)
+		return errf(err, errlen, "out of memory");
+	snprintf(o->where, sizeof(o->where), "%s", where);
+	l->n++;
+	return 0;
+}
+
+/*
+ * A config file: `key = value` lines, '#' comments. A regular file of text only: a device,
+ * a directory, a NUL byte or a line over 4,095 characters is an error naming the line.
+ */
+#define CONFIG_MAX_BYTES (1 << 20)
+static int config_read(const char *path, struct opt_list *l, char *err, size_t errlen)
+{
+	struct stat st;
 	FILE *f = fopen(path, "r");
 	char line[4096];
 	int lineno = 0;
 
 	if (!f)
 		return errf(err, errlen, "config %s: %s", path, strerror(errno));
-	while (fgets(line, sizeof(line), f)) {
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > CONFIG_MAX_BYTES) {
+		fclose(f);
+		return errf(err, errlen, "config %s: %s", path,
+			    S_ISDIR(st.st_mode) ? "is a directory" : !S_ISREG(st.st_mode) ? "is not a regular file" : "is over 1 MiB");
+	}
+	for (;;) {
+		size_t len = 0;
+		int c;
+		while ((c = getc(f)) != EOF && c != '\n') {
+			if (len + 1 >= sizeof(line)) {
+				fclose(f);
+				return errf(err, errlen, "%s:%d: the line is longer than %zu characters", path, lineno + 1,
+					    sizeof(line) - 1);
+			}
+			if (!c) {
+				fclose(f);
+				return errf(err, errlen, "%s:%d: a NUL byte in the line (is it a text file?)", path, lineno + 1);
+			}
+			line[len++] = (char)c;
+		}
+		if (c == EOF && !len)
+			break;
+		line[len] = 0;
 		lineno++;
 		char *p = line, *hash = strchr(line, '#');
 		if (hash)
@@ -301,140 +430,158 @@ int machine_desc_load_config(struct machine_desc *d, const char *path, char *err
 			val++;
 		for (char *e = val + strlen(val); e > val && isspace((unsigned char)e[-1]);)
 			*--e = 0;
-		char sub[512];
-		int r;
-		if (!strcmp(key, "zoneinfo"))
-			r = machine_desc_load_zoneinfo(d, val, sub, sizeof(sub));
-		else
-			r = machine_desc_set(d, key, val, sub, sizeof(sub));
-		if (r) {
+		char where[300];
+		snprintf(where, sizeof(where), "%s:%d", path, lineno);
+		if (!strcmp(key, "config")) {
 			fclose(f);
-			return errf(err, errlen, "%s:%d: %s", path, lineno, sub);
+			return errf(err, errlen, "%s: a config file cannot name another config file", where);
 		}
+		if (!eq && strcmp(key, "backed")) {
+			fclose(f);
+			return errf(err, errlen, "%s: '%s' is not 'key = value'", where, key);
+		}
+		if (opts_add(l, key, val, where, err, errlen)) {
+			fclose(f);
+			return -1;
+		}
+		if (c == EOF)
+			break;
+	}
+	if (ferror(f)) {
+		fclose(f);
+		return errf(err, errlen, "config %s: read error", path);
 	}
 	fclose(f);
 	return 0;
 }
 
-static int zone_by_name(const char *s)
+static bool is_layout_key(const char *k) { return !strcmp(k, "nodes") || !strcmp(k, "mem") || !strcmp(k, "cpus"); }
+
+static const struct opt *opts_find(const struct opt_list *l, const char *key)
 {
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		if (!strcmp(zone_names[z], s))
-			return z;
-	return -1;
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->o[i].key, key))
+			return &l->o[i];
+	return NULL;
+}
+
+/* The error of one option, prefixed with where it came from. */
+static int opt_err(const struct opt *o, const char *sub, char *err, size_t errlen)
+{
+	if (*o->where)
+		return errf(err, errlen, "%s: %s", o->where, sub);
+	return errf(err, errlen, "%s", sub);
 }
 
 /*
- * A /proc/zoneinfo capture: each populated zone becomes [start_pfn, start_pfn + present)
- * (holes at the zone's end), managed decides the reserved pages, and watermarks,
- * protection and the first CPU's pcp batch/high/high_min/high_max are imposed.
+ * Apply a list in one order, whatever order it was given in: the zoneinfo capture, then the
+ * layout (nodes, mem and cpus at once), then the rest (distance then sees its node count).
+ * A key given twice: a flag beats a config line; twice at one level with two values is an
+ * error, since one of them would be ignored.
  */
-int machine_desc_load_zoneinfo(struct machine_desc *d, const char *path, char *err, size_t errlen)
+static int opts_apply(struct machine_desc *d, struct opt_list *l, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char line[1024];
-	int lineno = 0, nid = -1, zid = -1, cpus_in_zone = 0, max_cpus = 0, max_nid = -1, pcp_seen = 0;
-	unsigned long spanned = 0, present = 0, managed = 0, start = 0;
-	struct machine_desc nd;
+	char sub[512];
+	struct machine_desc nd = *d;
 
-	if (!f)
-		return errf(err, errlen, "zoneinfo %s: %s", path, strerror(errno));
-	nd = *d;
-	nd.nr_ranges = 0;
-	nd.imported = true;
-	memset(nd.imp_watermark, 0, sizeof(nd.imp_watermark));
-	memset(nd.imp_batch, 0, sizeof(nd.imp_batch));
-	memset(nd.imp_high, 0, sizeof(nd.imp_high));
-	memset(nd.imp_high_min, 0, sizeof(nd.imp_high_min));
-	memset(nd.imp_high_max, 0, sizeof(nd.imp_high_max));
-	memset(nd.imp_managed, 0, sizeof(nd.imp_managed));
-#define FLUSH_ZONE()                                                                                   \
-	do {                                                                                           \
-		if (zid >= 0 && present) {                                                             \
-			if (nd.nr_ranges >= MACHINE_MAX_RANGES) {                                      \
-				fclose(f);                                                             \
-				return errf(err, errlen, "%s: too many zones", path);                  \
-			}                                                                              \
-			nd.ranges[nd.nr_ranges++] = (struct mem_range){ start, start + present, nid }; \
-			nd.reserved_pages[nid][zid] = present > managed ? present - managed : 0;      \
-			nd.imp_managed[nid][zid] = managed;                                            \
-		}                                                                                      \
-		if (cpus_in_zone > max_cpus)                                                           \
-			max_cpus = cpus_in_zone;                                                       \
-	} while (0)
-	while (fgets(line, sizeof(line), f)) {
-		char name[32];
-		int n;
-		unsigned long v;
-		lineno++;
-		if (sscanf(line, "Node %d, zone %31s", &n, name) == 2) {
-			FLUSH_ZONE();
-			if (n < 0 || n >= MAX_NUMNODES || (zid = zone_by_name(name)) < 0) {
-				int z = zone_by_name(name);
-				if (n >= 0 && n < MAX_NUMNODES && z < 0 && strcmp(name, "Device") && strcmp(name, "HighMem")) {
-					fclose(f);
-					return errf(err, errlen, "%s:%d: unknown zone '%s'", path, lineno, name);
-				}
-				zid = -1;       /* Device/HighMem: nothing to model */
+	for (int i = 0; i < l->n; i++)
+		for (int j = i + 1; j < l->n; j++) {
+			struct opt *a = &l->o[i], *b = &l->o[j];
+			if (strcmp(a->key, b->key) || !strcmp(a->value, b->value))
 				continue;
-			}
-			nid = n;
-			if (nid > max_nid)
-				max_nid = nid;
-			spanned = present = managed = start = 0;
-			cpus_in_zone = 0;
-			pcp_seen = 0;
-			continue;
+			if (!*a->where != !*b->where)
+				continue;       /* a flag over a config line: resolved below */
+			if (*a->where)
+				return errf(err, errlen, "%s: %s is given again, as '%s' (first '%s' at %s)", b->where, b->key,
+					    b->value, a->value, a->where);
+			return errf(err, errlen, "--%s is given twice ('%s', then '%s')", a->key, a->value, b->value);
 		}
-		if (zid < 0)
+	/* a flag overrides the config's line: drop the line */
+	for (int i = 0; i < l->n; i++) {
+		if (!*l->o[i].where)
 			continue;
-		char *p = line;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (sscanf(p, "min %lu", &v) == 1) nd.imp_watermark[nid][zid][WMARK_MIN] = v;
-		else if (sscanf(p, "low %lu", &v) == 1) nd.imp_watermark[nid][zid][WMARK_LOW] = v;
-		else if (sscanf(p, "high %lu", &v) == 1 && !cpus_in_zone) nd.imp_watermark[nid][zid][WMARK_HIGH] = v;
-		else if (sscanf(p, "spanned %lu", &v) == 1) spanned = v;
-		else if (sscanf(p, "present %lu", &v) == 1) present = v;
-		else if (sscanf(p, "managed %lu", &v) == 1) managed = v;
-		else if (sscanf(p, "start_pfn: %lu", &v) == 1) start = v;
-		else if (!strncmp(p, "protection: (", 13)) {
-			char *q = p + 13;
-			for (int z = 0; z < MAX_NR_ZONES && *q && *q != ')'; z++) {
-				nd.imp_protection[nid][zid][z] = strtol(q, &q, 10);
-				while (*q == ',' || *q == ' ')
-					q++;
+		for (int j = 0; j < l->n; j++)
+			if (!*l->o[j].where && !strcmp(l->o[i].key, l->o[j].key)) {
+				l->o[i].key[0] = 0;
+				break;
 			}
-		} else if (sscanf(p, "cpu: %d", &n) == 1) {
-			cpus_in_zone++;
-		} else if (cpus_in_zone == 1 && !pcp_seen) {
-			if (sscanf(p, "high: %lu", &v) == 1) nd.imp_high[nid][zid] = (int)v;
-			else if (sscanf(p, "batch: %lu", &v) == 1) nd.imp_batch[nid][zid] = (int)v;
-			else if (sscanf(p, "high_min: %lu", &v) == 1) nd.imp_high_min[nid][zid] = (int)v;
-			else if (sscanf(p, "high_max: %lu", &v) == 1) { nd.imp_high_max[nid][zid] = (int)v; pcp_seen = 1; }
+	}
+	const struct opt *zi = opts_find(l, "zoneinfo");
+	if (zi) {
+		if (machine_desc_load_zoneinfo(&nd, zi->value, sub, sizeof(sub)))
+			return opt_err(zi, sub, err, errlen);
+		const struct opt *clash = opts_find(l, "nodes") ? opts_find(l, "nodes") : opts_find(l, "mem");
+		if (clash)
+			return errf(err, errlen, "%s%s--%s cannot be combined with --zoneinfo: the capture gives the memory layout",
+				    clash->where, *clash->where ? ": " : "", clash->key);
+	}
+	const struct opt *on = opts_find(l, "nodes"), *om = opts_find(l, "mem"), *oc = opts_find(l, "cpus");
+	if (on || om || oc) {
+		long nodes = nd.nr_nodes, cpus = nd.nr_cpus;
+		unsigned long per_node = desc_mem_per_node(&nd);
+		if (on && parse_int(on->value, 1, MACHINE_MAX_NODES, &nodes)) {
+			snprintf(sub, sizeof(sub), "nodes: '%s' is not a number in 1..%d", on->value, MACHINE_MAX_NODES);
+			return opt_err(on, sub, err, errlen);
+		}
+		if (om && (parse_size(om->value, &per_node) || per_node < (4UL << 20))) {
+			snprintf(sub, sizeof(sub), "mem: '%s' is not a size of at least 4M (e.g. 16G, 1T)", om->value);
+			return opt_err(om, sub, err, errlen);
+		}
+		if (oc && parse_int(oc->value, 1, NR_CPUS, &cpus)) {
+			snprintf(sub, sizeof(sub), "cpus: '%s' is not a number in 1..%d", oc->value, NR_CPUS);
+			return opt_err(oc, sub, err, errlen);
+		}
+		if (!oc && cpus < nodes)
+			cpus = nodes;   /* the default CPU count grows to one a node; a given one is kept */
+		if (zi) {
+			/* the capture's layout with another CPU count */
+			if (cpus < nd.nr_nodes) {
+				snprintf(sub, sizeof(sub), "cpus: %ld CPUs cannot cover the capture's %d nodes", cpus, nd.nr_nodes);
+				return opt_err(oc, sub, err, errlen);
+			}
+			nd.nr_cpus = (int)cpus;
+			for (int c = 0; c < nd.nr_cpus; c++)
+				nd.cpu_to_node[c] = c * nd.nr_nodes / nd.nr_cpus;
+		} else if (machine_desc_simple(&nd, (int)nodes, per_node, (int)cpus, sub, sizeof(sub))) {
+			return opt_err(oc ? oc : on ? on : om, sub, err, errlen);
 		}
 	}
-	FLUSH_ZONE();
-	fclose(f);
-#undef FLUSH_ZONE
-	(void)spanned;
-	if (!nd.nr_ranges)
-		return errf(err, errlen, "%s: no populated zone found (is it a /proc/zoneinfo capture?)", path);
-	nd.nr_nodes = max_nid + 1;
-	nd.nr_cpus = max_cpus ? max_cpus : 1;
-	if (nd.nr_cpus < nd.nr_nodes)
-		nd.nr_cpus = nd.nr_nodes;
-	for (int c = 0; c < nd.nr_cpus; c++)
-		nd.cpu_to_node[c] = c * nd.nr_nodes / nd.nr_cpus;
-	snprintf(nd.name, sizeof(nd.name), "zoneinfo:%s", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	for (int i = 0; i < l->n; i++) {
+		const struct opt *o = &l->o[i];
+		if (!o->key[0] || is_layout_key(o->key) || !strcmp(o->key, "zoneinfo"))
+			continue;
+		if (machine_desc_set(&nd, o->key, o->value, sub, sizeof(sub)))
+			return opt_err(o, sub, err, errlen);
+	}
 	*d = nd;
 	return 0;
 }
 
+int machine_desc_load_config(struct machine_desc *d, const char *path, char *err, size_t errlen)
+{
+	struct opt_list *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return errf(err, errlen, "out of memory");
+	int r = config_read(path, l, err, errlen);
+	if (!r)
+		r = opts_apply(d, l, err, errlen);
+	opts_free(l);
+	free(l);
+	return r;
+}
+
+static const char *const option_keys[] = { "nodes", "mem", "cpus", "distance", "policy", "scheme", "min-free-kbytes",
+	"watermark-scale-factor", "lowmem-reserve-ratio", "percpu-pagelist-fraction", "percpu-pagelist-high-fraction",
+	"movablecore", "backed", "config", "zoneinfo", "name" };
+
 int machine_desc_parse_args(struct machine_desc *d, int *argc, char **argv, char *err, size_t errlen)
 {
-	int out = 1;
+	struct opt_list *l = calloc(1, sizeof(*l));
+	int out = 1, r = -1;
 
+	if (!l)
+		return errf(err, errlen, "out of memory");
 	for (int i = 1; i < *argc; i++) {
 		char *a = argv[i];
 		if (strncmp(a, "--", 2) || !strncmp(a, "--benchmark", 11)) {
@@ -448,33 +595,338 @@ int machine_desc_parse_args(struct machine_desc *d, int *argc, char **argv, char
 		if (eq)
 			val = eq + 1;
 		bool known = false;
-		static const char *const keys[] = { "nodes", "mem", "cpus", "distance", "policy", "scheme", "min-free-kbytes",
-			"watermark-scale-factor", "lowmem-reserve-ratio", "percpu-pagelist-fraction",
-			"percpu-pagelist-high-fraction", "movablecore", "backed", "config", "zoneinfo", "name" };
-		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			known |= !strcmp(keys[k], key);
+		for (size_t k = 0; k < sizeof(option_keys) / sizeof(option_keys[0]); k++)
+			known |= !strcmp(option_keys[k], key);
 		if (!known) {
 			argv[out++] = a;
 			continue;
 		}
 		if (!val && strcmp(key, "backed")) {
-			if (i + 1 >= *argc)
-				return errf(err, errlen, "--%s needs a value", key);
+			if (i + 1 >= *argc) {
+				errf(err, errlen, "--%s needs a value", key);
+				goto out;
+			}
 			val = argv[++i];
 		}
-		int r;
-		if (!strcmp(key, "config"))
-			r = machine_desc_load_config(d, val, err, errlen);
-		else if (!strcmp(key, "zoneinfo"))
-			r = machine_desc_load_zoneinfo(d, val, err, errlen);
-		else
-			r = machine_desc_set(d, key, val ? val : "1", err, errlen);
-		if (r)
-			return -1;
+		if (!strcmp(key, "config") ? config_read(val, l, err, errlen) : opts_add(l, key, val, "", err, errlen))
+			goto out;
 	}
+	if (opts_apply(d, l, err, errlen))
+		goto out;
 	*argc = out;
 	argv[out] = NULL;
+	r = 0;
+out:
+	opts_free(l);
+	free(l);
+	return r;
+}
+
+/* --- a /proc/zoneinfo capture --- */
+
+static int zone_by_name(const char *s)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		if (!strcmp(zone_names[z], s))
+			return z;
+	return -1;
+}
+
+/* One "Node N, zone NAME" section as read; checked whole when the next begins or the file ends. */
+struct zi_section {
+	int line;                       /* where it began */
+	int nid, zid;                   /* zid -1: a zone the model has no type for (Device, HighMem) */
+	bool has_spanned, has_present, has_managed, has_start;
+	unsigned long spanned, present, managed, start;
+	int cpus;                       /* its "cpu:" lines */
+};
+
+/* A number after "key" on a zoneinfo line, the whole rest of the line; -1 if it is not one. */
+static int zi_number(const char *p, unsigned long *v)
+{
+	char *end;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	errno = 0;
+	*v = strtoul(p, &end, 10);
+	while (isspace((unsigned char)*end))
+		end++;
+	return errno || *end ? -1 : 0;
+}
+
+/* The zone boundaries the model lays zones out by (machine.c): a capture must agree. */
+static const unsigned long zi_zone_lo[MAX_NR_ZONES] = { 0, (16UL << 20) >> PAGE_SHIFT, (4UL << 30) >> PAGE_SHIFT, 0 };
+static const unsigned long zi_zone_hi[MAX_NR_ZONES] = { (16UL << 20) >> PAGE_SHIFT, (4UL << 30) >> PAGE_SHIFT,
+							MACHINE_MAX_PFN, MACHINE_MAX_PFN };
+
+static int zi_flush(struct machine_desc *nd, const struct zi_section *s, bool seen[MACHINE_MAX_NODES][MAX_NR_ZONES],
+		    const char *path, int lineno, char *err, size_t errlen)
+{
+	const char *zn = s->zid >= 0 ? zone_names[s->zid] : "?";
+
+	if (s->zid < 0)
+		return 0;
+	if (seen[s->nid][s->zid])
+		return errf(err, errlen, "%s:%d: node %d, zone %s appears twice", path, s->line, s->nid, zn);
+	seen[s->nid][s->zid] = true;
+	if (!s->has_present || !s->has_spanned || !s->has_managed)
+		return errf(err, errlen, "%s:%d: node %d, zone %s (line %d) ends without '%s' (is the capture truncated?)",
+			    path, lineno, s->nid, zn, s->line,
+			    !s->has_spanned ? "spanned" : !s->has_present ? "present" : "managed");
+	if (!s->present)
+		return 0;       /* an empty zone: nothing to lay out */
+	if (!s->has_start)
+		return errf(err, errlen, "%s:%d: node %d, zone %s (line %d) ends without 'start_pfn' (is the capture truncated?)",
+			    path, lineno, s->nid, zn, s->line);
+	if (s->present > s->spanned)
+		return errf(err, errlen, "%s:%d: node %d, zone %s: present %lu is more than spanned %lu", path, s->line, s->nid,
+			    zn, s->present, s->spanned);
+	if (s->managed > s->present)
+		return errf(err, errlen, "%s:%d: node %d, zone %s: managed %lu is more than present %lu", path, s->line, s->nid,
+			    zn, s->managed, s->present);
+	if (s->zid == ZONE_MOVABLE)
+		return errf(err, errlen, "%s:%d: node %d: a populated Movable zone in a capture is not modelled (give --movablecore instead)",
+			    path, s->line, s->nid);
+	if (s->start < zi_zone_lo[s->zid] || s->start + s->spanned > zi_zone_hi[s->zid] || s->start + s->spanned < s->start)
+		return errf(err, errlen, "%s:%d: node %d, zone %s: pfns [%#lx, %#lx) lie outside the zone's [%#lx, %#lx)", path,
+			    s->line, s->nid, zn, s->start, s->start + s->spanned, zi_zone_lo[s->zid], zi_zone_hi[s->zid]);
+	for (int r = 0; r < nd->nr_ranges; r++) {
+		const struct mem_range *o = &nd->ranges[r];
+		if (s->start < o->end_pfn && o->start_pfn < s->start + s->present)
+			return errf(err, errlen, "%s:%d: node %d, zone %s: pfns [%#lx, %#lx) overlap node %d's [%#lx, %#lx)", path,
+				    s->line, s->nid, zn, s->start, s->start + s->present, o->nid, o->start_pfn, o->end_pfn);
+	}
+	if (nd->nr_ranges >= MACHINE_MAX_RANGES)
+		return errf(err, errlen, "%s:%d: more than %d populated zones", path, s->line, MACHINE_MAX_RANGES);
+	nd->ranges[nd->nr_ranges++] = (struct mem_range){ s->start, s->start + s->present, s->nid };
+	nd->reserved_pages[s->nid][s->zid] = s->present - s->managed;
+	nd->imp_managed[s->nid][s->zid] = s->managed;
 	return 0;
 }
 
-/* --- building the model --- */
+/*
+ * Each populated zone becomes [start_pfn, start_pfn + present) (holes at the zone's end),
+ * managed decides the reserved pages, and watermarks, protection and the first CPU's pcp
+ * batch/high/high_min/high_max are imposed. Every section must be whole and agree with
+ * itself and with the others: a truncated or edited capture is refused, line named.
+ */
+int machine_desc_load_zoneinfo(struct machine_desc *d, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	int lineno = 0, max_cpus = 0, max_nid = -1, r = -1;
+	bool pcp_seen = false;
+	static __thread bool seen[MACHINE_MAX_NODES][MAX_NR_ZONES];
+	struct zi_section s = { .zid = -1 };
+	struct machine_desc *nd = malloc(sizeof(*nd));
+
+	if (!f || !nd) {
+		free(nd);
+		if (f)
+			fclose(f);
+		return errf(err, errlen, "zoneinfo %s: %s", path, f ? "out of memory" : strerror(errno));
+	}
+	if (fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
+		errf(err, errlen, "zoneinfo %s: is a directory", path);
+		goto out;
+	}
+	memset(seen, 0, sizeof(seen));
+	*nd = *d;
+	nd->nr_ranges = 0;
+	nd->imported = true;
+	memset(nd->imp_watermark, 0, sizeof(nd->imp_watermark));
+	memset(nd->imp_protection, 0, sizeof(nd->imp_protection));
+	memset(nd->imp_batch, 0, sizeof(nd->imp_batch));
+	memset(nd->imp_high, 0, sizeof(nd->imp_high));
+	memset(nd->imp_high_min, 0, sizeof(nd->imp_high_min));
+	memset(nd->imp_high_max, 0, sizeof(nd->imp_high_max));
+	memset(nd->imp_managed, 0, sizeof(nd->imp_managed));
+	for (int n = 0; n < MAX_NUMNODES; n++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			nd->reserved_pages[n][z] = ~0UL;
+	while (fgets(line, sizeof(line), f)) {
+		char name[32];
+		int n;
+		unsigned long v;
+		lineno++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			errf(err, errlen, "%s:%d: the line is longer than %zu characters", path, lineno, sizeof(line) - 2);
+			goto out;
+		}
+		if (strlen(line) + 1 < sizeof(line) && memchr(line, 0, strlen(line) + 1) != line + strlen(line)) {
+			errf(err, errlen, "%s:%d: a NUL byte in the line", path, lineno);
+			goto out;
+		}
+		if (!strncmp(line, "Node ", 5)) {
+			if (sscanf(line, "Node %d, zone %31s", &n, name) != 2) {
+				if (sscanf(line, "Node %d, per-node stats", &n) == 1 && n >= 0 && n < MACHINE_MAX_NODES)
+					goto next_section;
+				errf(err, errlen, "%s:%d: expected 'Node N, zone NAME'", path, lineno);
+				goto out;
+			}
+			if (n < 0 || n >= MACHINE_MAX_NODES) {
+				errf(err, errlen, "%s:%d: node %d: node ids go from 0 to %d", path, lineno, n, MACHINE_MAX_NODES - 1);
+				goto out;
+			}
+			int z = zone_by_name(name);
+			if (z < 0 && strcmp(name, "Device") && strcmp(name, "HighMem")) {
+				errf(err, errlen, "%s:%d: unknown zone '%s'", path, lineno, name);
+				goto out;
+			}
+			if (zi_flush(nd, &s, seen, path, lineno, err, errlen))
+				goto out;
+			if (s.cpus > max_cpus)
+				max_cpus = s.cpus;
+			s = (struct zi_section){ .line = lineno, .nid = n, .zid = z };    /* Device/HighMem: -1, nothing to model */
+			pcp_seen = false;
+			if (z >= 0 && n > max_nid)
+				max_nid = n;
+			continue;
+next_section:
+			if (zi_flush(nd, &s, seen, path, lineno, err, errlen))
+				goto out;
+			if (s.cpus > max_cpus)
+				max_cpus = s.cpus;
+			s = (struct zi_section){ .zid = -1 };
+			continue;
+		}
+		if (s.zid < 0)
+			continue;
+		char *p = line;
+		while (isspace((unsigned char)*p))
+			p++;
+		int nid = s.nid, zid = s.zid;
+		/* the per-zone lines, up to the pagesets; "high" there is the zone's watermark */
+		static const struct { const char *key; int wmark; } wm[] = { { "min", WMARK_MIN }, { "low", WMARK_LOW }, { "high", WMARK_HIGH } };
+		bool done = false;
+		for (size_t i = 0; i < 3 && !done && !s.cpus; i++) {
+			size_t kl = strlen(wm[i].key);
+			if (!strncmp(p, wm[i].key, kl) && isspace((unsigned char)p[kl])) {
+				if (zi_number(p + kl, &v) || v > MACHINE_MAX_PFN) {
+					errf(err, errlen, "%s:%d: '%s' is not a page count", path, lineno, wm[i].key);
+					goto out;
+				}
+				nd->imp_watermark[nid][zid][wm[i].wmark] = v;
+				done = true;
+			}
+		}
+		static const struct { const char *key; size_t off_has, off_val; } sz[] = {
+			{ "spanned", offsetof(struct zi_section, has_spanned), offsetof(struct zi_section, spanned) },
+			{ "present", offsetof(struct zi_section, has_present), offsetof(struct zi_section, present) },
+			{ "managed", offsetof(struct zi_section, has_managed), offsetof(struct zi_section, managed) },
+			{ "start_pfn:", offsetof(struct zi_section, has_start), offsetof(struct zi_section, start) },
+		};
+		for (size_t i = 0; i < 4 && !done; i++) {
+			size_t kl = strlen(sz[i].key);
+			if (strncmp(p, sz[i].key, kl) || !isspace((unsigned char)p[kl]))
+				continue;
+			if (zi_number(p + kl, &v) || v > MACHINE_MAX_PFN) {
+				errf(err, errlen, "%s:%d: '%s' is not a pfn or page count below 2^40", path, lineno, sz[i].key);
+				goto out;
+			}
+			*(bool *)((char *)&s + sz[i].off_has) = true;
+			*(unsigned long *)((char *)&s + sz[i].off_val) = v;
+			done = true;
+		}
+		if (done)
+			continue;
+		if (!strncmp(p, "protection: (", 13)) {
+			char *q = p + 13;
+			for (int z = 0; *q && *q != ')'; z++) {
+				char *e;
+				errno = 0;
+				long x = strtol(q, &e, 10);
+				if (e == q || errno || x < 0 || x > (long)MACHINE_MAX_PFN) {
+					errf(err, errlen, "%s:%d: protection: entry %d is not a page count", path, lineno, z);
+					goto out;
+				}
+				if (z < MAX_NR_ZONES)
+					nd->imp_protection[nid][zid][z] = x;
+				q = e;
+				while (*q == ',' || isspace((unsigned char)*q))
+					q++;
+			}
+			if (*q != ')') {
+				errf(err, errlen, "%s:%d: protection: the list does not end with ')'", path, lineno);
+				goto out;
+			}
+		} else if (!strncmp(p, "cpu:", 4)) {
+			if (zi_number(p + 4, &v) || v >= NR_CPUS) {
+				errf(err, errlen, "%s:%d: cpu: not a CPU number below %d", path, lineno, NR_CPUS);
+				goto out;
+			}
+			if (++s.cpus > NR_CPUS) {
+				errf(err, errlen, "%s:%d: more than %d CPUs in one zone", path, lineno, NR_CPUS);
+				goto out;
+			}
+		} else if (s.cpus == 1 && !pcp_seen) {
+			/* the first CPU's pageset: its high, batch and 6.7+ bounds */
+			static const char *const pk[] = { "high:", "batch:", "high_min:", "high_max:" };
+			for (int i = 0; i < 4; i++) {
+				size_t kl = strlen(pk[i]);
+				if (strncmp(p, pk[i], kl))
+					continue;
+				if (zi_number(p + kl, &v) || v > (i == 1 ? 65536UL : (unsigned long)INT_MAX)) {
+					errf(err, errlen, "%s:%d: %.*s is not a count%s", path, lineno, (int)kl - 1, pk[i],
+					     i == 1 ? " in 1..65536" : "");
+					goto out;
+				}
+				if (i == 1 && !v) {
+					errf(err, errlen, "%s:%d: batch: 0; the kernel's batch is at least 1", path, lineno);
+					goto out;
+				}
+				int *dst[] = { &nd->imp_high[nid][zid], &nd->imp_batch[nid][zid], &nd->imp_high_min[nid][zid],
+					       &nd->imp_high_max[nid][zid] };
+				*dst[i] = (int)v;
+				if (i == 3) {
+					pcp_seen = true;
+					if (nd->imp_high_min[nid][zid] > nd->imp_high_max[nid][zid]) {
+						errf(err, errlen, "%s:%d: high_min %d is above high_max %d", path, lineno,
+						     nd->imp_high_min[nid][zid], nd->imp_high_max[nid][zid]);
+						goto out;
+					}
+				}
+			}
+		}
+	}
+	if (ferror(f)) {
+		errf(err, errlen, "zoneinfo %s: read error", path);
+		goto out;
+	}
+	if (zi_flush(nd, &s, seen, path, lineno, err, errlen))
+		goto out;
+	if (s.cpus > max_cpus)
+		max_cpus = s.cpus;
+	if (!nd->nr_ranges) {
+		errf(err, errlen, "%s: no populated zone found (is it a /proc/zoneinfo capture?)", path);
+		goto out;
+	}
+	for (int n = 0; n <= max_nid; n++) {
+		bool has = false;
+		for (int i = 0; i < nd->nr_ranges; i++)
+			has |= nd->ranges[i].nid == n;
+		if (!has) {
+			errf(err, errlen, "%s: node %d has no populated zone (memoryless nodes in a capture are not modelled)", path, n);
+			goto out;
+		}
+	}
+	nd->nr_nodes = max_nid + 1;
+	nd->nr_cpus = max_cpus ? max_cpus : 1;
+	if (nd->nr_cpus < nd->nr_nodes)
+		nd->nr_cpus = nd->nr_nodes;
+	for (int c = 0; c < nd->nr_cpus; c++)
+		nd->cpu_to_node[c] = c * nd->nr_nodes / nd->nr_cpus;
+	for (int a = 0; a < MAX_NUMNODES; a++)
+		for (int b = 0; b < MAX_NUMNODES; b++)
+			nd->node_distance[a][b] = a == b ? LOCAL_DISTANCE : REMOTE_DISTANCE;
+	snprintf(nd->name, sizeof(nd->name), "zoneinfo:%s", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	*d = *nd;
+	r = 0;
+out:
+	fclose(f);
+	free(nd);
+	return r;
+}

@@ -96,7 +96,7 @@ static void desc_set_errors(void)
 	static const struct { const char *key, *value, *err; } t[] = {
 		{ "mem", "lots", "mem: 'lots' is not a size of at least 4M (e.g. 16G, 1T)" },
 		{ "mem", "1M", "mem: '1M' is not a size of at least 4M (e.g. 16G, 1T)" },
-		{ "nodes", "0", "nodes: '0' is not a number in 1..64" },
+		{ "nodes", "0", "nodes: '0' is not a number in 1..63" },
 		{ "cpus", "2000", "cpus: '2000' is not a number in 1..1024" },
 		{ "policy", "linux-5.0", "policy: 'linux-5.0' is not linux-4.12 or linux-6.x" },
 		{ "scheme", "rcu", "scheme: 'rcu' is not owner or trylock" },
@@ -106,8 +106,8 @@ static void desc_set_errors(void)
 		{ "percpu_pagelist_fraction", "4", "percpu_pagelist_fraction: 4 is below the kernel's minimum 8" },
 		{ "percpu_pagelist_high_fraction", "7", "percpu_pagelist_high_fraction: 7 is below the kernel's minimum 8" },
 		{ "distance", "10,20", "distance: expected 1 numbers (a 1x1 matrix), got '10,20'" },
-		{ "movablecore", "big", "movablecore: 'big' is not a size" },
-		{ "lowmem_reserve_ratio", "a,b", "lowmem_reserve_ratio: 'a,b' is not a list of numbers" },
+		{ "movablecore", "big", "movablecore: 'big' is not a size (e.g. 2G)" },
+		{ "lowmem_reserve_ratio", "a,b", "lowmem_reserve_ratio: 'a,b' is not a list of up to 4 numbers" },
 		{ "frobnicate", "1", "unknown machine option 'frobnicate'" },
 	};
 	static struct machine_desc d, before;

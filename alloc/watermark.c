@@ -4,6 +4,7 @@
  * setup_per_zone_lowmem_reserve, init_per_zone_wmark_min) and the sysctls that drive
  * them (sysctl_set). Linux 4.12 mm/page_alloc.c.
  */
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -103,9 +104,10 @@ void init_per_zone_wmark_min(struct machine *m)
 
 int sysctl_set(struct machine *m, const char *name, long value, char *err, size_t errlen)
 {
+	/* the bounds of the kernel's handlers: proc_dointvec_minmax on an int */
 	if (!strcmp(name, "min_free_kbytes")) {
-		if (value < 0)
-			return errf(err, errlen, "min_free_kbytes: %ld is negative", value);
+		if (value < 0 || value > INT_MAX)
+			return errf(err, errlen, "min_free_kbytes: %ld is outside 0..%d", value, INT_MAX);
 		m->user_min_free_kbytes = m->min_free_kbytes = (int)value;
 		setup_per_zone_wmarks(m);
 	} else if (!strcmp(name, "watermark_scale_factor")) {
@@ -113,14 +115,13 @@ int sysctl_set(struct machine *m, const char *name, long value, char *err, size_
 			return errf(err, errlen, "watermark_scale_factor: %ld is outside 1..3000", value);
 		m->desc.watermark_scale_factor = (int)value;
 		setup_per_zone_wmarks(m);
-	} else if (!strcmp(name, "percpu_pagelist_fraction")) {
-		if (value && value < 8)
-			return errf(err, errlen, "percpu_pagelist_fraction: %ld is below the minimum 8", value);
-		m->desc.percpu_pagelist_fraction = (int)value;
-	} else if (!strcmp(name, "percpu_pagelist_high_fraction")) {
-		if (value && value < 8)
-			return errf(err, errlen, "percpu_pagelist_high_fraction: %ld is below the minimum 8", value);
-		m->desc.percpu_pagelist_high_fraction = (int)value;
+	} else if (!strcmp(name, "percpu_pagelist_fraction") || !strcmp(name, "percpu_pagelist_high_fraction")) {
+		if (value < 0 || (value && value < 8) || value > INT_MAX)
+			return errf(err, errlen, "%s: %ld is outside 0 or 8..%d", name, value, INT_MAX);
+		if (name[sizeof("percpu_pagelist_") - 1] == 'f')
+			m->desc.percpu_pagelist_fraction = (int)value;
+		else
+			m->desc.percpu_pagelist_high_fraction = (int)value;
 	} else {
 		return errf(err, errlen, "unknown sysctl '%s'", name);
 	}
