@@ -315,11 +315,50 @@ static void kept_zonelist_head_follows_rebuild(void)
 	machine_destroy(m);
 }
 
+/*
+ * Ranges that are not ranges: a start near ~0UL whose end wraps to a small pfn, a count
+ * past max_pfn; and a block that holds boot-reserved frames, which never come back.
+ *
+ *   one node of 512 MiB: |DMA 0x1..0x1000|DMA32 0x1000..: first present/64 frames reserved|
+ *
+ * Expect: -EINVAL naming the range, -EBUSY naming the reserved frames at once (not
+ * "still allocated" after the timeout); nothing changed: the checker passes and
+ * managed and NR_FREE_PAGES are as before.
+ */
+static void bad_ranges_change_nothing(void)
+{
+	struct machine_desc d;
+	char err[256];
+
+	machine_desc_default(&d);
+	CHECK_EQ(machine_desc_set(&d, "mem", "512M", err, sizeof(err)), 0);
+	struct machine *m = t_machine(&d);
+	struct zone *dma = Z(m, 0, ZONE_DMA), *dma32 = Z(m, 0, ZONE_DMA32);
+	unsigned long managed = dma32->managed_pages, nr_free = (unsigned long)zone_page_state_snapshot(dma32, NR_FREE_PAGES);
+
+	err[0] = 0;
+	CHECK_EQ(online_pages(m, 0, ZONE_NORMAL, ~0UL - 1023, 1024, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, "1024 pages at 0xfffffffffffffc00 is not a range of whole 4 MiB blocks") != NULL);
+	CHECK_EQ(online_pages(m, 0, ZONE_NORMAL, 0x100000, ~0UL & ~1023UL, err, sizeof(err)), -EINVAL);
+	CHECK_EQ(offline_pages(m, ~0UL - 1023, 1024, 10, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, "offline_pages: 1024 pages at 0xfffffffffffffc00") != NULL);
+	/* DMA32, the node's last zone, keeps its first present/64 frames reserved */
+	CHECK(dma32->present_pages / 64 >= MAX_ORDER_NR_PAGES);
+	CHECK_EQ(offline_pages(m, 0x1000, MAX_ORDER_NR_PAGES, 10000, err, sizeof(err)), -EBUSY);
+	CHECK_STR(err, "offline_pages: [0x1000, 0x1400) holds 1024 boot-reserved (memblock) frames, which are never freed");
+	CHECK_EQ(dma32->managed_pages, managed);
+	CHECK_EQ(zone_page_state_snapshot(dma32, NR_FREE_PAGES), (long)nr_free);
+	CHECK_EQ(dma->managed_pages, 3840);
+	CHECK_CONSISTENT(m);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(offline_online_node);
 	RUN(movable_zone_grows);
 	RUN(offline_waits_for_frees);
 	RUN(kept_zonelist_head_follows_rebuild);
+	RUN(bad_ranges_change_nothing);
 	TEST_SUMMARY();
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "alloc/internal.h"
 #include "alloc/machine.h"
@@ -30,6 +31,50 @@ static const unsigned long zone_limit_pfn[MAX_NR_ZONES] = {
 	[ZONE_NORMAL] = ~0UL,
 	[ZONE_MOVABLE] = ~0UL,
 };
+
+/* MemAvailable from /proc/meminfo, in bytes (the free pages where it is missing). */
+static unsigned long host_available_bytes(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	unsigned long kb = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %lu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (kb)
+		return kb << 10;
+	long pages = sysconf(_SC_AVPHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	return pages > 0 && size > 0 ? (unsigned long)pages * (unsigned long)size : ~0UL;
+}
+
+/*
+ * A machine whose metadata cannot fit in this host's memory is refused at once, with the
+ * figure it would need: mem_map is touched frame by frame as the model runs (and a THP
+ * host backs it in 2 MiB pieces), so a model of petabytes would otherwise grow until the
+ * host gives out, not fail.
+ */
+static int machine_fits_host(const struct machine_desc *d, unsigned long max_pfn, char *err, size_t errlen)
+{
+	unsigned long present = 0;
+
+	for (int r = 0; r < d->nr_ranges; r++)
+		present += d->ranges[r].end_pfn - d->ranges[r].start_pfn;
+	unsigned long need = present * sizeof(struct page) + (max_pfn >> pageblock_order) * sizeof(struct pageblock) +
+			     (d->backed ? present << PAGE_SHIFT : 0);
+	unsigned long avail = host_available_bytes();
+	if (need <= avail)
+		return 0;
+	return errf(err, errlen,
+		    "machine: %lu GiB of model memory needs %lu MiB of host memory (mem_map: 16 bytes a frame%s); "
+		    "this host has %lu MiB available",
+		    (present << PAGE_SHIFT) >> 30, need >> 20, d->backed ? ", and the frames themselves for --backed" : "",
+		    avail >> 20);
+}
+
+static void machine_set_live(struct machine *m, bool live);
 
 static void *map_zeroed(size_t bytes)
 {
@@ -118,10 +163,12 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 			m->max_pfn = rg->end_pfn;
 	}
 	m->max_pfn = (m->max_pfn + pageblock_nr_pages - 1) & ~(pageblock_nr_pages - 1);
-	if (m->max_pfn >= (1UL << 40)) {
+	if (m->max_pfn > MACHINE_MAX_PFN) {
 		errf(err, errlen, "machine: %lu pages is beyond the model's 4 PiB", m->max_pfn);
 		goto fail;
 	}
+	if (machine_fits_host(d, m->max_pfn, err, errlen))
+		goto fail;
 	m->mem_map_bytes = m->max_pfn * sizeof(struct page);
 	m->mem_map = map_zeroed(m->mem_map_bytes);
 	m->pageblocks = map_zeroed((m->max_pfn >> pageblock_order) * sizeof(struct pageblock));
@@ -314,6 +361,7 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 		errf(err, errlen, "machine: out of memory for the slow path's state");
 		goto fail;
 	}
+	machine_set_live(m, true);
 	return m;
 fail:
 	machine_destroy(m);
@@ -322,10 +370,52 @@ fail:
 
 void zonelists_free(struct machine *m);
 
+/*
+ * The machines alive now, so that a call on a destroyed one is refused with a message
+ * instead of reading freed memory: a list of pointers, compared, never followed.
+ */
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct machine *live_machines[256];
+static int nr_live;
+
+static void machine_set_live(struct machine *m, bool live)
+{
+	pthread_mutex_lock(&live_lock);
+	for (int i = 0; i < nr_live; i++)
+		if (live_machines[i] == m) {
+			live_machines[i] = live_machines[--nr_live];
+			break;
+		}
+	if (live && nr_live < (int)(sizeof(live_machines) / sizeof(live_machines[0])))
+		live_machines[nr_live++] = m;
+	pthread_mutex_unlock(&live_lock);
+}
+
+bool machine_live(const struct machine *m)
+{
+	bool found = false;
+
+	pthread_mutex_lock(&live_lock);
+	for (int i = 0; i < nr_live && !found; i++)
+		found = live_machines[i] == m;
+	pthread_mutex_unlock(&live_lock);
+	return found;
+}
+
 void machine_destroy(struct machine *m)
 {
 	if (!m)
 		return;
+	if (current_binding.m == m)
+		cpu_unbind();
+	for (int c = 0; m->cpus && c < m->nr_cpus; c++)
+		if (atomic_load(&m->cpus[c].owner)) {
+			fprintf(m->report ? m->report : stderr,
+				"machine_destroy: CPU %d is still bound to another thread: the machine is left in place "
+				"(every thread must cpu_unbind first)\n", c);
+			return;
+		}
+	machine_set_live(m, false);
 	slowpath_exit(m);               /* stops kswapd first */
 	zonelists_free(m);
 	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
@@ -400,6 +490,10 @@ int cpu_bind(struct machine *m, int cpu)
 {
 	uintptr_t me = (uintptr_t)&thread_token, expected = 0;
 
+	if (m && !machine_live(m)) {
+		fprintf(stderr, "cpu_bind: %p is not a machine (destroyed, or never created)\n", (void *)m);
+		return -1;
+	}
 	if (!m || cpu < 0 || cpu >= m->nr_cpus) {
 		fprintf(m && m->report ? m->report : stderr, "cpu_bind: CPU %d does not exist (the machine has %d)\n", cpu,
 			m ? m->nr_cpus : 0);
@@ -418,16 +512,31 @@ int cpu_bind(struct machine *m, int cpu)
 
 int cpu_bind_many(struct machine *m, const int *cpus, int n)
 {
+	bool taken[n > 0 ? n : 1];      /* which of these this call took: only those are let go on failure */
+
+	if (!m || !machine_live(m)) {
+		fprintf(stderr, "cpu_bind_many: %p is not a machine (destroyed, or never created)\n", (void *)m);
+		return -1;
+	}
+	if (n < 1) {
+		fprintf(m->report, "cpu_bind_many: %d CPUs is not a set to bind\n", n);
+		return -1;
+	}
 	for (int i = 0; i < n; i++) {
 		uintptr_t me = (uintptr_t)&thread_token, expected = 0;
+		taken[i] = false;
 		if (cpus[i] < 0 || cpus[i] >= m->nr_cpus ||
-		    (!atomic_compare_exchange_strong(&m->cpus[cpus[i]].owner, &expected, me) && expected != me)) {
-			fprintf(m->report, "cpu_bind_many: CPU %d does not exist or is bound to another thread\n", cpus[i]);
+		    (!(taken[i] = atomic_compare_exchange_strong(&m->cpus[cpus[i]].owner, &expected, me)) && expected != me)) {
+			fprintf(m->report, "cpu_bind_many: CPU %d %s\n", cpus[i],
+				cpus[i] < 0 || cpus[i] >= m->nr_cpus ? "does not exist" : "is bound to another thread");
 			for (int j = 0; j < i; j++)
-				atomic_store(&m->cpus[cpus[j]].owner, 0);
+				if (taken[j])
+					atomic_store(&m->cpus[cpus[j]].owner, 0);
 			return -1;
 		}
 	}
+	if (current_binding.m && current_binding.m != m)
+		cpu_unbind();
 	bind_to(m, cpus[0]);
 	return 0;
 }

@@ -133,7 +133,14 @@ int machine_desc_parse_args(struct machine_desc *d, int *argc, char **argv, char
 extern const char machine_options_help[];
 
 struct machine *machine_create(const struct machine_desc *d, char *err, size_t errlen);
+/*
+ * Every other thread bound to m must have called cpu_unbind() first; the caller's own
+ * binding to m is dropped. A machine that still has CPUs bound by other threads is
+ * reported and left in place. After it, m is gone: cpu_bind and cpu_bind_many refuse it
+ * with a message (machine_live), and any other use of m is undefined.
+ */
 void machine_destroy(struct machine *m);
+bool machine_live(const struct machine *m);     /* created and not yet destroyed */
 /* Recompute watermarks, lowmem_reserve, stat thresholds and pcp high/batch (sysctl writes). */
 void setup_per_zone_wmarks(struct machine *m);
 void init_per_zone_wmark_min(struct machine *m);

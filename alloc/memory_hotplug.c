@@ -258,9 +258,11 @@ int offline_pages(struct machine *m, unsigned long start_pfn, unsigned long nr_p
 	unsigned long end_pfn = start_pfn + nr_pages;
 	int rc = 0;
 
-	if (!nr_pages || (start_pfn | nr_pages) & (MAX_ORDER_NR_PAGES - 1) || end_pfn > m->max_pfn)
-		return errf_rc(err, errlen, -EINVAL, "offline_pages: [%#lx, %#lx) is not a range of whole 4 MiB blocks below max_pfn %#lx",
-			    start_pfn, end_pfn, m->max_pfn);
+	/* start + nr compared without the sum: a range near ~0UL must not wrap to a small end */
+	if (!nr_pages || (start_pfn | nr_pages) & (MAX_ORDER_NR_PAGES - 1) || nr_pages > m->max_pfn ||
+	    start_pfn > m->max_pfn - nr_pages)
+		return errf_rc(err, errlen, -EINVAL, "offline_pages: %lu pages at %#lx is not a range of whole 4 MiB blocks below max_pfn %#lx",
+			    nr_pages, start_pfn, m->max_pfn);
 	mem_hotplug_begin();
 	struct zone *zone = range_zone(m, start_pfn, end_pfn);
 	unsigned long present = present_pages_in_range(m, start_pfn, end_pfn);
@@ -275,6 +277,15 @@ int offline_pages(struct machine *m, unsigned long start_pfn, unsigned long nr_p
 		goto out;
 	}
 
+	/* boot-reserved frames never come back: the kernel's has_unmovable_pages says -EBUSY at once */
+	unsigned long reserved = 0;
+	for (unsigned long pfn = start_pfn; pfn < end_pfn; pfn++)
+		reserved += (READ_ONCE(m->mem_map[pfn].flags) & PG_reserved) != 0;
+	if (reserved) {
+		rc = errf_rc(err, errlen, -EBUSY, "offline_pages: [%#lx, %#lx) holds %lu boot-reserved (memblock) frames, which are never freed",
+			  start_pfn, end_pfn, reserved);
+		goto out;
+	}
 	/* start_isolate_page_range, then drain and wait for the allocated pages to come back. */
 	isolate_range(zone, start_pfn, end_pfn);
 	uint64_t deadline = mono_ms() + timeout_ms;
@@ -323,9 +334,11 @@ int online_pages(struct machine *m, int nid, enum zone_type zone_idx, unsigned l
 	unsigned long end_pfn = start_pfn + nr_pages;
 	int rc = 0;
 
-	if (!nr_pages || (start_pfn | nr_pages) & (MAX_ORDER_NR_PAGES - 1) || end_pfn > m->max_pfn)
-		return errf_rc(err, errlen, -EINVAL, "online_pages: [%#lx, %#lx) is not a range of whole 4 MiB blocks below max_pfn %#lx",
-			    start_pfn, end_pfn, m->max_pfn);
+	/* start + nr compared without the sum: a range near ~0UL must not wrap to a small end */
+	if (!nr_pages || (start_pfn | nr_pages) & (MAX_ORDER_NR_PAGES - 1) || nr_pages > m->max_pfn ||
+	    start_pfn > m->max_pfn - nr_pages)
+		return errf_rc(err, errlen, -EINVAL, "online_pages: %lu pages at %#lx is not a range of whole 4 MiB blocks below max_pfn %#lx",
+			    nr_pages, start_pfn, m->max_pfn);
 	if (nid < 0 || nid >= m->nr_nodes || (unsigned)zone_idx >= MAX_NR_ZONES)
 		return errf_rc(err, errlen, -EINVAL, "online_pages: no node %d / zone %d", nid, (int)zone_idx);
 	mem_hotplug_begin();
