@@ -522,6 +522,85 @@ static void nr_bad_pages_counts(void)
 	done(m);
 }
 
+/* Two CPUs of every (policy, scheme) pair, held by this thread: a scripted interleaving. */
+static struct machine *two_cpu_machine(enum pcp_policy_id pol, enum pcp_scheme_id sch)
+{
+	struct machine_desc d;
+	int cpus[] = { 0, 1 };
+
+	t_desc_flat(&d, NBASE, 65536, 2);
+	d.policy = pol;
+	d.scheme = sch;
+	struct machine *m = t_machine(&d);
+	if (cpu_bind_many(m, cpus, 2)) {
+		fprintf(stderr, "cpu_bind_many failed\n");
+		exit(2);
+	}
+	return m;
+}
+
+/*
+ * A page freed on one CPU and again on another: the second free finds it on the first
+ * CPU's list and is reported; the page is on one list only. (The same at the same
+ * instant is pcp/concurrent_test's racing_double_frees: the free's claim is one
+ * compare-and-swap, so exactly one of the two gets it.)
+ *
+ *   CPU 0: alloc P, free P -> CPU 0's list     CPU 1: free P -> "double free"
+ *
+ * Expect: "double free: page is already free (expected an allocated block of order 0,
+ * found flags 0x2 (on a pcp list) order 0)"; CPU 0 gets P back first; the checker passes.
+ */
+static void double_free_from_another_cpu(enum pcp_policy_id pol, enum pcp_scheme_id sch)
+{
+	struct machine *m = two_cpu_machine(pol, sch);
+	struct zone *z = &m->node_data[0]->node_zones[ZONE_NORMAL];
+
+	cpu_switch(0);
+	struct page *p = alloc_pages(GFP_KERNEL, 0);
+	__free_pages(p, 0);
+	capture(m);
+	cpu_switch(1);
+	__free_pages(p, 0);
+	char expect[256];
+	snprintf(expect, sizeof(expect),
+		 "BUG: Bad page state: pfn:%#lx: double free: page is already free (expected an allocated block of "
+		 "order 0, found flags 0x2 (on a pcp list) order 0)\n",
+		 __page_to_pfn(m, p));
+	CHECK_STR(reported(m), expect);
+	CHECK_EQ(atomic_load(&m->nr_bad_pages), 1);
+	CHECK_EQ(zone_pageset(z, 1)->pcp.count, 0);
+	CHECK_CONSISTENT(m);
+	cpu_switch(0);
+	CHECK(alloc_pages(GFP_KERNEL, 0) == p);
+	__free_pages(p, 0);
+	drain_all_pages(m, NULL);
+	CHECK_EQ(zone_page_state_snapshot(z, NR_FREE_PAGES), (long)z->managed_pages);
+	CHECK_CONSISTENT(m);
+	cpu_unbind();
+	machine_destroy(m);
+}
+
+/* run_each_pair(): one case under every (policy, scheme) pair, as memblock's run_top_down/run_bottom_up. */
+#define RUN_EACH_PAIR(test)                                                                         \
+	do {                                                                                        \
+		int _before = t_failed_checks;                                                      \
+		for (int _p = 0; _p < NR_PCP_POLICIES; _p++)                                        \
+			for (int _s = 0; _s < NR_PCP_SCHEMES; _s++) {                               \
+				int _b = t_failed_checks;                                           \
+				test((enum pcp_policy_id)_p, (enum pcp_scheme_id)_s);               \
+				if (t_failed_checks != _b)                                          \
+					fprintf(stderr, "  (in %s, %s-%s)\n", #test, pcp_policies[_p].name, \
+						pcp_scheme_name((enum pcp_scheme_id)_s));           \
+			}                                                                           \
+		if (t_failed_checks == _before) {                                                   \
+			t_passed++;                                                                 \
+			printf("ok   %s\n", #test);                                                 \
+		} else {                                                                            \
+			t_failed++;                                                                 \
+			printf("FAIL %s\n", #test);                                                 \
+		}                                                                                   \
+	} while (0)
+
 int main(void)
 {
 	RUN(alloc_order_beyond_max_order_warns);
@@ -535,5 +614,6 @@ int main(void)
 	RUN(impossible_gfp_returns_null);
 	RUN(unbound_thread);
 	RUN(nr_bad_pages_counts);
+	RUN_EACH_PAIR(double_free_from_another_cpu);
 	TEST_SUMMARY();
 }

@@ -48,9 +48,8 @@ void set_pageblock_migratetype(struct zone *z, struct page *p, int mt)
 
 static inline void set_page_order(struct page *page, unsigned int order, int mt)
 {
-	page->order = (uint8_t)order;
-	page->mt = (uint8_t)mt;
-	page->flags = PG_buddy;
+	/* one store: a racing (double) free reads the state locklessly */
+	WRITE_ONCE(page->state, PAGE_STATE(PG_buddy, order, mt));
 }
 
 static inline void rmv_page_order(struct page *page)
@@ -180,7 +179,7 @@ struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migra
 			continue;
 		del_from_free_area(zone, page, current_order);
 		expand(zone, page, order, current_order, migratetype);
-		page->mt = (uint8_t)migratetype;        /* set_pcppage_migratetype */
+		WRITE_ONCE(page->mt, (uint8_t)migratetype);    /* set_pcppage_migratetype */
 		return page;
 	}
 	return NULL;
@@ -210,7 +209,7 @@ int move_freepages_block(struct zone *zone, struct page *page, int migratetype)
 		unsigned int order = p->order;
 		struct plist *from = &zone->free_area[order].free_list[p->mt];
 		plist_del(zone, from, p);
-		p->mt = (uint8_t)migratetype;
+		WRITE_ONCE(p->mt, (uint8_t)migratetype);
 		plist_add(zone, &zone->free_area[order].free_list[migratetype], p);
 		pfn += 1UL << order;
 		pages_moved += 1 << order;
@@ -288,7 +287,7 @@ struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, int start
 		/* steal_suitable_fallback may have moved it to our list: unlink from wherever it is */
 		del_from_free_area(zone, page, current_order);
 		expand(zone, page, order, current_order, start_migratetype);
-		page->mt = (uint8_t)start_migratetype;
+		WRITE_ONCE(page->mt, (uint8_t)start_migratetype);
 		count_vm_event(PGALLOC_EXTFRAG);
 		return page;
 	}

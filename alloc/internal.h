@@ -146,6 +146,8 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 
 /* page_alloc.c */
 void bad_page(struct machine *m, unsigned long pfn, const char *reason, const char *expected, const char *found);
+/* "flags 0x2 (on a pcp list) order 0": a page's state, for bad_page()'s "found". */
+void page_state_str(const struct page *p, char *buf, size_t n);
 struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int alloc_flags, const struct alloc_context *ac);
 bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int classzone_idx,
 			 unsigned int alloc_flags, long free_pages);

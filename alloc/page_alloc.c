@@ -39,11 +39,15 @@ void bad_page(struct machine *m, unsigned long pfn, const char *reason, const ch
 		count_vm_event(BAD_PAGE);
 }
 
-static void page_state_str(const struct page *p, char *buf, size_t n)
+/* One snapshot of the state: a racing free may be changing it (a report must not tear or race). */
+void page_state_str(const struct page *p, char *buf, size_t n)
 {
-	snprintf(buf, n, "flags %#x%s%s%s%s order %u", p->flags, p->flags & PG_buddy ? " (buddy)" : "",
-		 p->flags & PG_pcp ? " (on a pcp list)" : "", p->flags & PG_head ? " (allocated)" : "",
-		 p->flags & PG_hwpoison ? " (poisoned)" : "", p->order);
+	uint32_t st = READ_ONCE(p->state);
+	unsigned int flags = st & 0xff, order = (st >> 8) & 0xff;
+
+	snprintf(buf, n, "flags %#x%s%s%s%s order %u", flags, flags & PG_buddy ? " (buddy)" : "",
+		 flags & PG_pcp ? " (on a pcp list)" : "", flags & PG_head ? " (allocated)" : "",
+		 flags & PG_hwpoison ? " (poisoned)" : "", order);
 }
 
 static void __attribute__((noinline, cold, format(printf, 2, 3))) warnf(struct machine *m, const char *fmt, ...)
@@ -189,7 +193,7 @@ static void __attribute__((noinline)) clear_highpage(struct machine *m, struct p
 
 void prep_new_page(struct machine *m, struct page *page, unsigned int order, gfp_t gfp_flags)
 {
-	page->private = 0;
+	WRITE_ONCE(page->private, 0);   /* a racing double free may be marking it (PAGE_PCP_TAGGED) */
 	WRITE_ONCE(page->state, PAGE_STATE(PG_head, order, 0));
 	if (unlikely(gfp_flags & __GFP_ZERO) && m->arena)
 		clear_highpage(m, page, order);
@@ -334,7 +338,7 @@ get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_m
 	struct page *page = rmqueue_pcplist_fast(cs, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask), local, pid,
 						 scheme);
 	if (likely(page)) {
-		page->private = 0;      /* prep_new_page, without __GFP_ZERO */
+		WRITE_ONCE(page->private, 0);   /* prep_new_page, without __GFP_ZERO */
 		WRITE_ONCE(page->state, PAGE_STATE(PG_head, 0, 0));
 	}
 	return page;
@@ -513,9 +517,10 @@ static void __attribute__((noinline, cold)) bad_free_impossible_order(struct mac
 static void __attribute__((noinline, cold)) bad_free_state(struct machine *m, struct page *page, unsigned int order)
 {
 	char found[96], expected[64];
-	const char *reason = (page->flags & (PG_buddy | PG_pcp)) ? "double free: page is already free"
-			     : (page->flags & PG_hwpoison)          ? "free of a page taken out of circulation"
-								    : "free of a page that is not an allocated block head";
+	unsigned int flags = READ_ONCE(page->state) & 0xff;
+	const char *reason = (flags & (PG_buddy | PG_pcp)) ? "double free: page is already free"
+			     : (flags & PG_hwpoison)          ? "free of a page taken out of circulation"
+							      : "free of a page that is not an allocated block head";
 
 	page_state_str(page, found, sizeof(found));
 	snprintf(expected, sizeof(expected), "an allocated block of order %u", order);
@@ -526,27 +531,39 @@ static void __attribute__((noinline, cold)) bad_free_order(struct machine *m, st
 {
 	char found[32], expected[64];
 
-	snprintf(expected, sizeof(expected), "order %u (as allocated)", page->order);
+	snprintf(expected, sizeof(expected), "order %u (as allocated)", (READ_ONCE(page->state) >> 8) & 0xff);
 	snprintf(found, sizeof(found), "order %u", order);
 	bad_page(m, __page_to_pfn(m, page), "free with the wrong order; block taken out of circulation", expected, found);
 	WRITE_ONCE(page->flags, (uint8_t)PG_hwpoison);
 }
 
+/*
+ * The test and the clear are one compare-and-swap: two frees of one page through here at
+ * once cannot both pass (this is the general path; the inline free's plain mark is
+ * settled by the pcp tag instead, see PAGE_PCP_TAGGED).
+ */
 bool free_pages_prepare(struct machine *m, struct page *page, unsigned int order)
 {
-	if (unlikely(!(page->flags & PG_head))) {
-		bad_free_state(m, page, order);
-		return false;
+	uint32_t st = READ_ONCE(page->state);
+
+	for (;;) {
+		if (unlikely(!(st & PG_head))) {
+			bad_free_state(m, page, order);
+			return false;
+		}
+		if (unlikely(((st >> 8) & 0xff) != order)) {
+			bad_free_order(m, page, order);
+			return false;
+		}
+		if (likely(__atomic_compare_exchange_n(&page->state, &st, st & ~(uint32_t)0xff, false, __ATOMIC_RELAXED,
+						       __ATOMIC_RELAXED)))
+			return true;
 	}
-	if (unlikely(page->order != order)) {
-		bad_free_order(m, page, order);
-		return false;
-	}
-	WRITE_ONCE(page->flags, (uint8_t)0);
-	return true;
 }
 
 static void __free_pages_general(struct page *page, unsigned int order);
+static void __free_pages_prepared(struct machine *m, struct zone *zone, struct page *page, unsigned long pfn,
+				  unsigned int order);
 
 static void __free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int order)
 {
@@ -563,11 +580,24 @@ static void __free_pages_pfn(struct machine *m, unsigned long pfn, unsigned int 
 	struct page *page = __pfn_to_page(m, pfn);
 	if (unlikely(!free_pages_prepare(m, page, order)))
 		return;
+	__free_pages_prepared(m, zone, page, pfn, order);
+}
+
+/* The rest of a free whose page free_pages_prepare (or the inline free) has claimed. */
+static void __free_pages_prepared(struct machine *m, struct zone *zone, struct page *page, unsigned long pfn,
+				  unsigned int order)
+{
 	count_vm_events(PGFREE, 1L << order);
 	int migratetype = get_pageblock_migratetype_pfn(m, pfn);
 	if (likely(pcp_allowed_order(m, order)) && free_unref_page(zone, page, pfn, order, migratetype, 0))
 		return;
 	free_one_page(zone, page, pfn, order, migratetype);
+}
+
+/* The inline free claimed the page, then found it needs more than a list push (a drain, a retarget that failed). */
+static void __attribute__((noinline)) free_pages_claimed(struct machine *m, unsigned long pfn, unsigned int order)
+{
+	__free_pages_prepared(m, pfn_zone(m, pfn), __pfn_to_page(m, pfn), pfn, order);
 }
 
 /*
@@ -595,22 +625,33 @@ static bool __attribute__((noinline)) free_pages_fast_retarget(struct machine *m
 	return pcp_fast_dispatch(m, free_unref_page_fast, zone, page, (int)migratetype);
 }
 
-static __always_inline bool free_pages_fast(struct machine *m, struct cpu_state *cs, struct page *page,
-					    unsigned long pfn, unsigned int order)
+/* What the inline free did: nothing (the general path checks and reports), all, or claimed the page only. */
+enum fast_free { FREE_UNTOUCHED, FREE_DONE, FREE_CLAIMED };
+
+static __always_inline enum fast_free free_pages_fast(struct machine *m, struct cpu_state *cs, struct page *page,
+						      unsigned long pfn, unsigned int order)
 {
 	if (unlikely(order))
-		return false;   /* order 0 only: 6.x's higher orders may set off free_high */
+		return FREE_UNTOUCHED;  /* order 0 only: 6.x's higher orders may set off free_high */
 	const struct pageblock *pb = &m->pageblocks[pfn >> pageblock_order];
 	unsigned int key = READ_ONCE(pb->key);  /* zone_id | migratetype << 8; hotplug and steals write them */
 	/*
-	 * free_pages_prepare's test: only an allocated head of this order passes. One load of
-	 * the whole state, the width prep_new_page stored it with: a byte load of page->order
-	 * is not forwarded from that store and waits for it to reach the cache.
+	 * free_pages_prepare: only an allocated head of this order passes, and the test and the
+	 * clear are one compare-and-swap - the model's put_page_testzero, the free's one
+	 * atomic, as the kernel's free has its refcount's. Of two frees of one page at once
+	 * exactly one claims it; the other changes nothing and the general path reports it.
+	 * (Plain stores cannot do it: a free delayed between its test and its store would
+	 * land the store on a page that has moved on. The allocation side has no atomic.)
+	 * One load of the whole state, the width prep_new_page stored it with: a byte load
+	 * of page->order is not forwarded from that store and waits for it to reach the cache.
 	 */
-	if (unlikely((READ_ONCE(page->state) & PAGE_STATE(PG_head, 0xff, 0)) != PAGE_STATE(PG_head, order, 0)))
-		return false;
+	uint32_t state = READ_ONCE(page->state);
+	if (unlikely((state & PAGE_STATE(PG_head, 0xff, 0)) != PAGE_STATE(PG_head, order, 0)) ||
+	    unlikely(!__atomic_compare_exchange_n(&page->state, &state, state & ~(uint32_t)0xff, false, __ATOMIC_RELAXED,
+						  __ATOMIC_RELAXED)))
+		return FREE_UNTOUCHED;
 	if (unlikely(key != cs->free_key))
-		return free_pages_fast_retarget(m, cs, page, key);
+		return free_pages_fast_retarget(m, cs, page, key) ? FREE_DONE : FREE_CLAIMED;
 	/*
 	 * The hint's zone and migratetype: equal to the pageblock's, and loaded afresh so that
 	 * the compiler, which knows they are equal, cannot take the pageblock's instead.
@@ -618,7 +659,8 @@ static __always_inline bool free_pages_fast(struct machine *m, struct cpu_state 
 	unsigned int migratetype = READ_ONCE(cs->free_key) >> 8;
 	if (migratetype >= MIGRATE_PCPTYPES)
 		__builtin_unreachable();        /* retarget keeps only pcp types */
-	return pcp_fast_dispatch(m, free_unref_page_fast, READ_ONCE(cs->free_zone), page, (int)migratetype);
+	return pcp_fast_dispatch(m, free_unref_page_fast, READ_ONCE(cs->free_zone), page, (int)migratetype) ? FREE_DONE
+														 : FREE_CLAIMED;
 }
 
 __always_inline void __free_pages(struct page *page, unsigned int order)
@@ -629,9 +671,15 @@ __always_inline void __free_pages(struct page *page, unsigned int order)
 		struct machine *m = current_machine();
 		/* one unsigned compare: a pointer below mem_map wraps to a huge offset */
 		uintptr_t off = (uintptr_t)page - (uintptr_t)m->mem_map;
-		if (likely(off < m->max_pfn * sizeof(struct page) && !(off % sizeof(struct page))) &&
-		    likely(free_pages_fast(m, cs, page, off / sizeof(struct page), order)))
-			return;
+		if (likely(off < m->max_pfn * sizeof(struct page) && !(off % sizeof(struct page)))) {
+			enum fast_free r = free_pages_fast(m, cs, page, off / sizeof(struct page), order);
+			if (likely(r == FREE_DONE))
+				return;
+			if (r == FREE_CLAIMED) {
+				free_pages_claimed(m, off / sizeof(struct page), order);
+				return;
+			}
+		}
 	}
 	__free_pages_general(page, order);
 }
@@ -667,7 +715,14 @@ void free_pages_pfn(unsigned long pfn, unsigned int order)
 		return;
 	}
 	struct cpu_state *cs = current_binding.cs;
-	if (likely(cs && pfn < m->max_pfn && free_pages_fast(m, cs, __pfn_to_page(m, pfn), pfn, order)))
-		return;
+	if (likely(cs && pfn < m->max_pfn)) {
+		enum fast_free r = free_pages_fast(m, cs, __pfn_to_page(m, pfn), pfn, order);
+		if (likely(r == FREE_DONE))
+			return;
+		if (r == FREE_CLAIMED) {
+			free_pages_claimed(m, pfn, order);
+			return;
+		}
+	}
 	__free_pages_pfn(m, pfn, order);
 }

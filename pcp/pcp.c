@@ -175,8 +175,7 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct
 		struct page *page = __rmqueue(zone, order, migratetype);
 		if (unlikely(!page))
 			break;
-		page->flags = PG_pcp;
-		page->order = (uint8_t)order;
+		WRITE_ONCE(page->state, PAGE_STATE(PG_pcp, order, page->mt));
 		/* keep physical order: first taken is first handed out */
 		if (likely(!cold))
 			pcp_list_add_tail(zone, list, page);
@@ -234,7 +233,7 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 			unsigned long pfn = __page_to_pfn(m, page);
 			/* 4.12 trusts the type recorded at free time; 6.x (and isolation) rereads the block */
 			int mt = (v412 && !isolated_pageblocks) ? page->mt : get_pageblock_migratetype_pfn(m, pfn);
-			page->flags = 0;
+			WRITE_ONCE(page->flags, (uint8_t)0);
 			count -= 1 << order;
 			drained += 1 << order;
 			blocks++;
@@ -413,9 +412,8 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	int pindex = pol->high_order ? order_to_pindex(list_mt, order) : list_mt;
 	struct pcp_list *list = &pcp->lists[pindex];
 
-	WRITE_ONCE(page->flags, (uint8_t)PG_pcp);  /* read by a neighbour's page_is_buddy */
-	WRITE_ONCE(page->order, (uint8_t)order);
-	page->mt = (uint8_t)(pol->high_order ? list_mt : migratetype);
+	/* read by a neighbour's page_is_buddy, and by a racing double free */
+	WRITE_ONCE(page->state, PAGE_STATE(PG_pcp, order, pol->high_order ? list_mt : migratetype));
 	if (pol->cold_tail && (hint & __GFP_COLD))
 		pcp_list_add_tail(zone, list, page);
 	else if (order > PAGE_ALLOC_COSTLY_ORDER)
