@@ -174,6 +174,10 @@ static void alloc_order_beyond_max_order_warns(void)
 	CHECK(alloc_pages(GFP_KERNEL, 20) == NULL);
 	CHECK(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 12) == NULL);
 	CHECK_STR(reported(m), "WARNING: __alloc_pages_nodemask: order 20 >= MAX_ORDER (11)\n");
+	/* __GFP_NOFAIL cannot make such an order: warned the same, NULL, no loop */
+	capture(m);
+	CHECK(alloc_pages(GFP_KERNEL | __GFP_NOFAIL, MAX_ORDER) == NULL);
+	CHECK_STR(reported(m), "WARNING: __alloc_pages_nodemask: order 11 >= MAX_ORDER (11)\n");
 	CHECK_EQ(m->nr_bad_pages, 0);
 	CHECK_STR(bi(normal(m)), "0 0 0 0 0 0 0 0 0 0 64");
 	CHECK_EQ(zone_page_state_snapshot(normal(m), NR_FREE_PAGES), 65536);

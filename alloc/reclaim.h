@@ -199,6 +199,10 @@ struct slowpath_state {
 	_Atomic int nr_owners;
 	struct slowpath_cpu *cpu;       /* [nr_cpus] */
 	uint8_t *lru_state;             /* [max_pfn]: every node's lru->state */
+	/* warn_alloc's ratelimit (10 a 5 s, DEFAULT_RATELIMIT_*) and the WARN_ON_ONCEs given */
+	_Atomic uint64_t warn_window_ns;
+	_Atomic int warn_in_window;
+	_Atomic unsigned int warned_once;       /* enum slowpath_warn bits */
 };
 
 #endif /* ALLOC_RECLAIM_H */

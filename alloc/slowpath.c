@@ -19,16 +19,21 @@
  *     against the min watermark, less a share per loop) -> retry
  *   should_compact_retry -> retry
  *   OOM: one last try at the high watermark; then, where 4.12 would call the OOM killer,
- *     count oom_kill and fail (no task to kill); no OOM for costly orders, __GFP_NORETRY,
- *     __GFP_RETRY_MAYFAIL (4.13's rule), __GFP_THISNODE or lowmem-only requests
+ *     count oom_kill (no task to kill); no OOM for costly orders, __GFP_NORETRY,
+ *     __GFP_RETRY_MAYFAIL (4.13's rule), __GFP_THISNODE or lowmem-only requests;
+ *     __GFP_NOFAIL gets the reserves there (WARN_ON_ONCE, ALLOC_NO_WATERMARKS) and retries
  * nopage:
- *   __GFP_NOFAIL: try ALLOC_HARDER, wait a little for another thread to free, retry
+ *   __GFP_NOFAIL: one that cannot reclaim, or has no zone at all, warns and fails; else
+ *     try ALLOC_HARDER, wait a little for another thread to free, retry
+ *   a failure without __GFP_NOWARN: warn_alloc (rate-limited)
  *
  * Not modelled: cpusets and the cpuset retry, PF_MEMALLOC/TIF_MEMDIE, __GFP_NOFS's
  * "OOM killer returns progress" loop, writeback congestion waits, compaction deferral,
  * the OOM killer itself.
  */
 #include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -333,9 +338,74 @@ check_priority:;
 	return false;
 }
 
+/* The kernel's WARN_ON_ONCE, once per machine: each a bit of slowpath_state.warned_once. */
+enum slowpath_warn {
+	WARN_NOFAIL_OOM = 1,            /* __alloc_pages_may_oom: nothing to kill for a __GFP_NOFAIL request */
+	WARN_NOFAIL_NO_RECLAIM = 2,     /* nopage: __GFP_NOFAIL that cannot reclaim (atomic, nowait) */
+	WARN_NOFAIL_COSTLY = 4,         /* nopage: __GFP_NOFAIL of a costly order */
+	WARN_NOFAIL_NO_ZONE = 8,        /* nopage: __GFP_NOFAIL with no zone to take from */
+};
+
+static void __attribute__((format(printf, 3, 4))) warn_once(struct machine *m, enum slowpath_warn w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (m->slow && (atomic_fetch_or(&m->slow->warned_once, (unsigned)w) & (unsigned)w))
+		return;
+	FILE *f = m->report ? m->report : stderr;
+	fputs("WARNING: ", f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
+}
+
 /*
- * __alloc_pages_may_oom: a last try at the high watermark (someone else may have freed),
- * then the OOM decision. There is no task to kill: count oom_kill and report no progress.
+ * warn_alloc: "page allocation failure: order:N, mode:0x..(names), nodemask=..." for a
+ * failed request without __GFP_NOWARN, at most 10 a 5 s (the kernel's ratelimit).
+ */
+static void warn_alloc(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac)
+{
+	struct machine *m = ac->m;
+	char names[256], nodes[128] = "(null)";
+
+	if (gfp_mask & __GFP_NOWARN)
+		return;
+	if (m->slow) {
+		uint64_t now = now_ns(), start = atomic_load(&m->slow->warn_window_ns);
+		if (now - start > 5000000000ull && atomic_compare_exchange_strong(&m->slow->warn_window_ns, &start, now))
+			atomic_store(&m->slow->warn_in_window, 0);
+		if (atomic_fetch_add(&m->slow->warn_in_window, 1) >= 10)
+			return;
+	}
+	gfp_format(gfp_mask, names, sizeof(names));
+	if (ac->nodemask) {
+		size_t len = 0;
+		nodes[0] = 0;
+		for (int n = 0; n < MAX_NUMNODES && len + 8 < sizeof(nodes); n++) {
+			if (!node_isset(n, ac->nodemask) || (n && node_isset(n - 1, ac->nodemask)))
+				continue;
+			int e = n;
+			while (e + 1 < MAX_NUMNODES && node_isset(e + 1, ac->nodemask))
+				e++;
+			len += (size_t)snprintf(nodes + len, sizeof(nodes) - len, e > n ? "%s%d-%d" : "%s%d", len ? "," : "", n, e);
+		}
+	}
+	FILE *f = m->report ? m->report : stderr;
+	fprintf(f, "WARNING: page allocation failure: order:%u, mode:%#x(%s), nodemask=%s\n", order, (unsigned)gfp_mask,
+		names, nodes);
+	fflush(f);
+}
+
+/*
+ * __alloc_pages_may_oom (4.12): a last try at the high watermark (someone else may have
+ * freed), then the OOM decision. The OOM killer does not help costly orders, lowmem-only
+ * requests or __GFP_THISNODE (nor, from 4.13, __GFP_NORETRY/__GFP_RETRY_MAYFAIL). There is
+ * no task to kill: oom_kill is counted and out_of_memory makes no progress - where 4.12
+ * then gives a __GFP_NOFAIL request the reserves (WARN_ON_ONCE, and
+ * __alloc_pages_cpuset_fallback with ALLOC_NO_WATERMARKS), and reports progress so that
+ * the slow path retries.
  */
 static struct page *__alloc_pages_may_oom(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac,
 					  unsigned long *did_some_progress)
@@ -344,17 +414,22 @@ static struct page *__alloc_pages_may_oom(gfp_t gfp_mask, unsigned int order, co
 	struct page *page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac);
 	if (page)
 		return page;
-	if (gfp_mask & __GFP_NOFAIL)
-		goto oom;
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
 		return NULL;
 	if (gfp_mask & (__GFP_NORETRY | __GFP_RETRY_MAYFAIL | __GFP_THISNODE))
 		return NULL;
 	if (ac->high_zoneidx < ZONE_NORMAL)     /* the OOM killer does not kill for lowmem */
 		return NULL;
-oom:
-	count_vm_event(OOM_KILL);
-	return NULL;
+	count_vm_event(OOM_KILL);               /* out_of_memory: nothing to kill, no progress */
+	if (gfp_mask & __GFP_NOFAIL) {
+		warn_once(ac->m, WARN_NOFAIL_OOM, "__alloc_pages_may_oom: __GFP_NOFAIL order %u and the OOM killer "
+			  "cannot help: giving it the reserves (ALLOC_NO_WATERMARKS)", order);
+		*did_some_progress = 1;
+		page = get_page_from_freelist(gfp_mask, order, ALLOC_NO_WATERMARKS | ALLOC_CPUSET, ac);
+		if (!page)
+			page = get_page_from_freelist(gfp_mask, order, ALLOC_NO_WATERMARKS, ac);
+	}
+	return page;
 }
 
 static struct page *slowpath(gfp_t gfp_mask, unsigned int order, struct alloc_context *ac,
@@ -435,9 +510,26 @@ retry:
 		goto retry;
 	}
 nopage:
-	if ((gfp_mask & __GFP_NOFAIL) && can_direct_reclaim && ac->preferred_zoneref->zone) {
+	if (gfp_mask & __GFP_NOFAIL) {
+		/* 4.12: every __GFP_NOFAIL user must be able to block; a request that cannot fails */
+		if (!can_direct_reclaim) {
+			warn_once(ac->m, WARN_NOFAIL_NO_RECLAIM, "__alloc_pages_slowpath: __GFP_NOFAIL without "
+				  "__GFP_DIRECT_RECLAIM cannot wait for memory: failing");
+			goto fail;
+		}
+		/* no zone at all (an empty nodemask, __GFP_THISNODE on a node without memory): the
+		 * kernel would loop here for ever; the model says so and fails */
+		if (!ac->preferred_zoneref->zone) {
+			warn_once(ac->m, WARN_NOFAIL_NO_ZONE, "__alloc_pages_slowpath: __GFP_NOFAIL with no zone to "
+				  "allocate from (empty nodemask, or __GFP_THISNODE on a node without memory): failing");
+			goto fail;
+		}
+		if (costly_order)
+			warn_once(ac->m, WARN_NOFAIL_COSTLY, "__alloc_pages_slowpath: __GFP_NOFAIL of costly order %u", order);
 		/* __alloc_pages_cpuset_fallback with ALLOC_HARDER, then wait for a free */
-		page = get_page_from_freelist(gfp_mask, order, ALLOC_HARDER, ac);
+		page = get_page_from_freelist(gfp_mask, order, ALLOC_HARDER | ALLOC_CPUSET, ac);
+		if (!page)
+			page = get_page_from_freelist(gfp_mask, order, ALLOC_HARDER, ac);
 		if (page)
 			goto got_pg;
 		if (++nofail_waits < 16) {
@@ -448,6 +540,8 @@ nopage:
 		}
 		goto retry;
 	}
+fail:
+	warn_alloc(gfp_mask, order, ac);
 	*outcome = SLOWPATH_FAIL;
 	return NULL;
 got_pg:

@@ -394,12 +394,110 @@ static void two_cpus_under_pressure_scheme(enum pcp_scheme_id scheme)
 static void two_cpus_under_pressure(void) { two_cpus_under_pressure_scheme(PCP_SCHEME_TRYLOCK); }
 static void two_cpus_under_pressure_owner_scheme(void) { two_cpus_under_pressure_scheme(PCP_SCHEME_OWNER); }
 
+/* m->report into memory, and what it got */
+static char *rep_buf;
+static size_t rep_len;
+static void capture(struct machine *m) { m->report = open_memstream(&rep_buf, &rep_len); }
+static const char *reported(struct machine *m)
+{
+	static char out[8192];
+	fclose(m->report);
+	m->report = stderr;
+	snprintf(out, sizeof(out), "%s", rep_buf ? rep_buf : "");
+	free(rep_buf);
+	rep_buf = NULL;
+	return out;
+}
+
+/* Memory taken down to no free page at all (__GFP_MEMALLOC: no watermarks), lists drained. */
+static void exhaust(struct machine *m, struct pile *pl)
+{
+	pile_fill_to(m, pl, 0, GFP_KERNEL | __GFP_MEMALLOC);
+	drain_all_pages(m, NULL);
+	pile_fill_to(m, pl, 0, GFP_KERNEL | __GFP_MEMALLOC);
+	CHECK_EQ(free_snapshot(m), 0);
+}
+
+/*
+ * __GFP_NOFAIL when the OOM killer cannot help: 4.12 gives the request the reserves
+ * (ALLOC_NO_WATERMARKS) rather than waiting for the free pages to climb back over min.
+ *   free: 0 ... 64 given back (min is 128) | NOFAIL order 0, then order 3
+ * Expect: both return at once (no other thread frees anything), oom_kill counted,
+ * one "giving it the reserves" warning (WARN_ON_ONCE), no "page allocation failure".
+ */
+static void nofail_takes_reserves_below_min(void)
+{
+	struct machine *m = small_machine();
+	struct pile pl = { 0 };
+
+	exhaust(m, &pl);
+	for (int i = 0; i < 64; i++)
+		__free_pages(pl.p[--pl.n], 0);  /* the last taken: contiguous, so order 3 can form */
+	drain_all_pages(m, NULL);
+	CHECK(free_snapshot(m) < (long)min_wmark_pages(normal(m)));
+	unsigned long oom = ev(m, OOM_KILL);
+	capture(m);
+	struct page *p0 = alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0);
+	struct page *p3 = alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 3);
+	const char *r = reported(m);
+	CHECK(p0 != NULL);
+	CHECK(p3 != NULL);
+	CHECK_EQ(ev(m, OOM_KILL), oom + 2);
+	CHECK(strstr(r, "WARNING: __alloc_pages_may_oom: __GFP_NOFAIL order 0 and the OOM killer cannot help: "
+			"giving it the reserves (ALLOC_NO_WATERMARKS)\n") != NULL);
+	CHECK(strstr(r, "order 3 and the OOM killer") == NULL);  /* once */
+	CHECK(strstr(r, "page allocation failure") == NULL);
+	if (p0)
+		__free_pages(p0, 0);
+	if (p3)
+		__free_pages(p3, 3);
+	pile_free(&pl);
+	done(m);
+}
+
+/*
+ * __GFP_NOFAIL that cannot be met is a caller bug the kernel warns about: one that
+ * cannot reclaim (GFP_ATOMIC, GFP_NOWAIT) fails with a WARN and warn_alloc; one with no
+ * zone to take from (an empty nodemask) would loop for ever, and fails with a warning here.
+ * Expect: NULL each time, the WARN once, a "page allocation failure" line for each (the
+ * mode names the flags), none with __GFP_NOWARN.
+ */
+static void nofail_that_cannot_be_met_warns(void)
+{
+	struct machine *m = small_machine();
+	struct pile pl = { 0 };
+	nodemask_t none;
+
+	exhaust(m, &pl);
+	capture(m);
+	CHECK(alloc_pages(GFP_ATOMIC | __GFP_NOFAIL, 0) == NULL);
+	CHECK(alloc_pages(GFP_NOWAIT | __GFP_NOFAIL, 0) == NULL);
+	nodes_clear(&none);
+	CHECK(__alloc_pages_nodemask(GFP_KERNEL | __GFP_NOFAIL, 0, node_zonelist(m, 0, GFP_KERNEL), &none) == NULL);
+	CHECK(alloc_pages(GFP_ATOMIC | __GFP_NOFAIL | __GFP_NOWARN, 0) == NULL);
+	const char *r = reported(m);
+	const char *w = "WARNING: __alloc_pages_slowpath: __GFP_NOFAIL without __GFP_DIRECT_RECLAIM cannot wait for memory: failing\n";
+	CHECK(strstr(r, w) != NULL);
+	CHECK(strstr(strstr(r, w) ? strstr(r, w) + 1 : r, w) == NULL);         /* WARN_ON_ONCE */
+	CHECK(strstr(r, "WARNING: __alloc_pages_slowpath: __GFP_NOFAIL with no zone to allocate from") != NULL);
+	int failures = 0;
+	for (const char *q = r; (q = strstr(q, "WARNING: page allocation failure: order:0, mode:0x")); q++)
+		failures++;
+	CHECK_EQ(failures, 3);
+	CHECK(strstr(r, "__GFP_NOFAIL") != NULL && strstr(r, "nodemask=(null)") != NULL);
+	CHECK(strstr(r, "nodemask=\n") != NULL);        /* the empty one */
+	pile_free(&pl);
+	done(m);
+}
+
 int main(void)
 {
 	RUN(kswapd_wakes_below_low_sleeps_above_high);
 	RUN(exhaustion_noretry_fails_fast_oom_bounded);
 	RUN(nofail_waits_for_another_thread);
 	RUN(atomic_never_reclaims_and_uses_reserves);
+	RUN(nofail_takes_reserves_below_min);
+	RUN(nofail_that_cannot_be_met_warns);
 	RUN(two_cpus_under_pressure);
 	RUN(two_cpus_under_pressure_owner_scheme);
 	TEST_SUMMARY();

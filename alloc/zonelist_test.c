@@ -145,7 +145,8 @@ static void four_nodes_ring_headless(void)
  * Both give, for the others (worked as above, 2 never a candidate):
  *   node 0: 0 1 3        node 1: 1 3 0        node 3: 3 0 1
  * and memoryless node 2: 2 3 0 1 -> "3:Normal 0:DMA32 0:DMA 1:Normal".
- * Expect: those; CPU 2 allocates from node 3 while node 2 is memoryless;
+ * Expect: those; __GFP_THISNODE|__GFP_NOFAIL on node 2 warns and fails (nothing can ever
+ * satisfy it); CPU 2 allocates from node 3 while node 2 is memoryless;
  * alloc_pages_node(2) warns and fails once node 2 is removed; it comes
  * back with add_node + online_pages, the lists as in four_nodes_uniform.
  */
@@ -173,6 +174,16 @@ static void memoryless_and_removed_node(void)
 	unsigned long local = zone_numa_state(z3, NUMA_LOCAL), other = zone_numa_state(z3, NUMA_OTHER);
 	unsigned long hit = zone_numa_state(z3, NUMA_HIT);
 	cpu_bind(m, 2);
+	/* __GFP_THISNODE|__GFP_NOFAIL on the memoryless node: nothing to wait for - warned, NULL */
+	char *buf = NULL;
+	size_t len = 0;
+	m->report = open_memstream(&buf, &len);
+	CHECK(alloc_pages_node(2, GFP_KERNEL | __GFP_THISNODE | __GFP_NOFAIL, 0) == NULL);
+	fclose(m->report);
+	m->report = stderr;
+	CHECK(strstr(buf, "WARNING: __alloc_pages_slowpath: __GFP_NOFAIL with no zone to allocate from") != NULL);
+	CHECK(strstr(buf, "WARNING: page allocation failure: order:0") != NULL);
+	free(buf);
 	for (int i = 0; i < 2; i++) {
 		struct page *q = alloc_pages(GFP_KERNEL, 0);
 		CHECK_EQ(q ? page_zone(m, q)->node : -1, 3);
