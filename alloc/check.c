@@ -177,9 +177,9 @@ static int check_zone(struct zone *zone, char *err, size_t errlen)
 		if (pcp->busy || pcp->remote)
 			return errf(err, errlen, "%d:%s cpu %d pcp is busy=%d remote=%d while quiesced", zone->node, zone->name,
 				    cpu, pcp->busy, pcp->remote);
-		/* every writer keeps high within its bounds; the inline free relies on it (pcp.h) */
-		if (pcp->high < pcp->high_min || pcp->high > pcp->high_max)
-			return errf(err, errlen, "%d:%s cpu %d pcp high %d outside [high_min %d, high_max %d]", zone->node,
+		/* every writer stores high clamped as the kernel's next use would; the inline free relies on it (pcp.h) */
+		if (pcp->high != pcp_high_clamp(pcp->high, pcp->high_min, pcp->high_max))
+			return errf(err, errlen, "%d:%s cpu %d pcp high %d is not clamp(high, high_min %d, high_max %d)", zone->node,
 				    zone->name, cpu, pcp->high, pcp->high_min, pcp->high_max);
 		pcp_total += (unsigned long)n;
 	}

@@ -49,6 +49,16 @@ void bench_set_counters(gb_state *s, const struct bench_snap *a, const struct be
 	gb_counter(s, "ops_per_second", allocs, GB_IS_RATE);
 }
 
+void bench_alloc_failed(gb_state *s, struct machine *m, unsigned int order)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg),
+		 "alloc_pages(order %u) failed: this machine cannot hold the workload (min_free_kbytes %d; "
+		 "see the page allocation failure warning)", order, m->min_free_kbytes);
+	gb_skip_with_error(s, msg);
+}
+
 bool bench_bind_thread(gb_state *s, struct machine *m)
 {
 	int cpu = gb_thread_index(s);

@@ -27,6 +27,8 @@ void bench_take_snap(struct machine *m, int cpu, int n, struct bench_snap *s);
 void bench_set_counters(gb_state *s, const struct bench_snap *a, const struct bench_snap *b, long ops);
 /* Thread T runs as model CPU T; a clear skip when the model has too few CPUs. */
 bool bench_bind_thread(gb_state *s, struct machine *m);
+/* An allocation of the workload failed: the row ends with an error saying so (and why, if known). */
+void bench_alloc_failed(gb_state *s, struct machine *m, unsigned int order);
 /* Each thread calls it once at the end; the last one of the run drains every list and runs
  * check_machine (a failure is counted: bench_check_failures). before_check, when not NULL,
  * runs first in that last thread (to stop helper threads). */

@@ -57,14 +57,16 @@ static inline uint64_t ns_now(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static inline struct page *model_alloc(unsigned int order)
+/* n blocks into pages[]; false (and every block given back) when one could not be had. */
+static bool model_alloc_n(struct page **pages, int n, unsigned int order)
 {
-	struct page *p = alloc_pages(GFP_KERNEL, order);
-	if (unlikely(!p)) {
-		fprintf(stderr, "llfree_workloads: alloc_pages(order %u) failed on CPU %d\n", order, smp_processor_id());
-		abort();
-	}
-	return p;
+	for (int i = 0; i < n; i++)
+		if (unlikely(!(pages[i] = alloc_pages(GFP_KERNEL, order)))) {
+			while (i--)
+				__free_pages(pages[i], order);
+			return false;
+		}
+	return true;
 }
 
 static void bm_bulk(gb_state *s, void *argp)
@@ -86,15 +88,14 @@ static void bm_bulk(gb_state *s, void *argp)
 		return;
 	}
 	/* warm-up, untimed and before the counters are read, as peer_bench does */
-	for (int i = 0; i < n; i++)
-		pages[i] = model_alloc(order);
-	for (int i = 0; i < n; i++)
+	bool ok = model_alloc_n(pages, n, order);
+	for (int i = 0; ok && i < n; i++)
 		__free_pages(pages[i], order);
 	bench_take_snap(m, smp_processor_id(), 1, &a);
-	while (gb_keep_running(s)) {
+	while (ok && gb_keep_running(s)) {
 		uint64_t t0 = ns_now();
-		for (int i = 0; i < n; i++)
-			pages[i] = model_alloc(order);
+		if (unlikely(!(ok = model_alloc_n(pages, n, order))))
+			break;
 		uint64_t t1 = ns_now();
 		for (int i = 0; i < n; i++)
 			__free_pages(pages[i], order);
@@ -102,6 +103,8 @@ static void bm_bulk(gb_state *s, void *argp)
 		alloc_ns += t1 - t0;
 		free_ns += t2 - t1;
 	}
+	if (!ok)
+		bench_alloc_failed(s, m, order);
 	bench_take_snap(m, smp_processor_id(), 1, &b);
 	set_counters(s, &a, &b, gb_iterations_done(s) * n, alloc_ns, free_ns);
 	free(pages);
@@ -115,6 +118,7 @@ static struct {
 	unsigned *perm;
 	int n;
 	atomic_int failed;      /* thread 0 could not allocate the arrays */
+	atomic_int alloc_failed; /* a thread's alloc_pages failed: every thread ends the row there */
 	atomic_int bind_failed; /* some thread could not bind its CPU */
 } rnd;
 
@@ -148,10 +152,11 @@ static void bm_rand(gb_state *s, void *argp)
 		/* warm-up, untimed and before the counters are read, as peer_bench does */
 		const int n = llfree_blocks(order);
 		struct page **w = malloc(sizeof(*w) * (size_t)n);
-		for (int i = 0; w && i < n; i++)
-			w[i] = model_alloc(order);
-		for (int i = 0; w && i < n; i++)
-			__free_pages(w[i], order);
+		if (w && model_alloc_n(w, n, order))
+			for (int i = 0; i < n; i++)
+				__free_pages(w[i], order);
+		else
+			atomic_store(&rnd.alloc_failed, 1);
 		free(w);
 		bench_take_snap(m, t, 1, &a);
 	}
@@ -169,18 +174,23 @@ static void bm_rand(gb_state *s, void *argp)
 		const unsigned *perm = rnd.perm + (size_t)t * (size_t)rnd.n;
 		uint64_t t0 = ns_now();
 		for (int i = 0; i < rnd.n; i++)
-			mine[i] = model_alloc(order);
+			if (unlikely(!(mine[i] = alloc_pages(GFP_KERNEL, order))))
+				atomic_store(&rnd.alloc_failed, 1);     /* the slot stays NULL */
 		uint64_t t1 = ns_now();
 		spin_barrier_wait(&rnd.barrier);
 		uint64_t t2 = ns_now();
 		for (int i = 0; i < rnd.n; i++)
-			__free_pages(rnd.slots[perm[i]], order);
+			if (likely(rnd.slots[perm[i]]))
+				__free_pages(rnd.slots[perm[i]], order);
 		uint64_t t3 = ns_now();
 		spin_barrier_wait(&rnd.barrier);
 		alloc_ns += t1 - t0;
 		free_ns += t3 - t2;
+		/* set before the first barrier, read after the second: every thread sees the same */
+		if (atomic_load(&rnd.alloc_failed))
+			bench_alloc_failed(s, m, order);        /* gb_keep_running now returns false */
 	}
-	if (!atomic_load(&rnd.failed) && !atomic_load(&rnd.bind_failed)) {
+	if (!atomic_load(&rnd.failed) && !atomic_load(&rnd.bind_failed) && !atomic_load(&rnd.alloc_failed)) {
 		bench_take_snap(m, t, 1, &b);
 		set_counters(s, &a, &b, gb_iterations_done(s) * rnd.n, alloc_ns, free_ns);
 	}
@@ -191,6 +201,7 @@ static void bm_rand(gb_state *s, void *argp)
 		rnd.slots = NULL;
 		rnd.perm = NULL;
 		atomic_store(&rnd.bind_failed, 0);
+		atomic_store(&rnd.alloc_failed, 0);
 	}
 	bench_finish_run(s, m, "llfree workload", NULL);
 }

@@ -85,11 +85,15 @@ static void bm_batch_sweep(gb_state *s, void *argp)
 	}
 	bench_take_snap(m, smp_processor_id(), 1, &a);
 	while (gb_keep_running(s)) {
-		for (int i = 0; i < arg->batch; i++)
-			if (unlikely(!(pages[i] = alloc_pages(GFP_KERNEL, arg->order))))
-				abort();
-		for (int i = 0; i < arg->batch; i++)
+		int got = 0;
+		while (got < arg->batch && likely(pages[got] = alloc_pages(GFP_KERNEL, arg->order)))
+			got++;
+		for (int i = 0; i < got; i++)
 			__free_pages(pages[i], arg->order);
+		if (unlikely(got < arg->batch)) {
+			bench_alloc_failed(s, m, arg->order);
+			break;
+		}
 	}
 	bench_take_snap(m, smp_processor_id(), 1, &b);
 	bench_set_counters(s, &a, &b, gb_iterations_done(s) * arg->batch);
@@ -108,6 +112,7 @@ struct rf_ring {
 	_Alignas(64) atomic_ulong head;         /* written by the producer */
 	_Alignas(64) atomic_ulong tail;         /* written by the consumer */
 	struct page *slot[RF_RING];
+	atomic_int failed;                      /* the producer's allocation failed: both end the row */
 };
 static struct rf_ring rf_rings[NR_CPUS / 2];
 
@@ -128,6 +133,7 @@ static void bm_remote_free(gb_state *s, void *argp)
 	if (t % 2 == 0) {
 		atomic_store(&r->head, 0);
 		atomic_store(&r->tail, 0);
+		atomic_store(&r->failed, 0);
 	}
 	mark_oversubscribed(s);
 	/* both threads of a pair report the pair's rates: allocations happen on one CPU, frees on the other */
@@ -135,8 +141,11 @@ static void bm_remote_free(gb_state *s, void *argp)
 	while (gb_keep_running(s)) {
 		if (t % 2 == 0) {
 			struct page *p = alloc_pages(GFP_KERNEL, arg->order);
-			if (unlikely(!p))
-				abort();
+			if (unlikely(!p)) {
+				atomic_store(&r->failed, 1);
+				bench_alloc_failed(s, m, arg->order);
+				break;
+			}
 			unsigned long h = atomic_load_explicit(&r->head, memory_order_relaxed);
 			while (h - atomic_load_explicit(&r->tail, memory_order_acquire) >= RF_RING)
 				sched_yield();
@@ -144,8 +153,12 @@ static void bm_remote_free(gb_state *s, void *argp)
 			atomic_store_explicit(&r->head, h + 1, memory_order_release);
 		} else {
 			unsigned long tl = atomic_load_explicit(&r->tail, memory_order_relaxed);
-			while (atomic_load_explicit(&r->head, memory_order_acquire) == tl)
+			while (atomic_load_explicit(&r->head, memory_order_acquire) == tl && !atomic_load(&r->failed))
 				sched_yield();
+			if (atomic_load_explicit(&r->head, memory_order_acquire) == tl) {
+				gb_skip_with_error(s, "the producer's allocation failed (see its row's error)");
+				break;
+			}
 			struct page *p = r->slot[tl % RF_RING];
 			atomic_store_explicit(&r->tail, tl + 1, memory_order_release);
 			__free_pages(p, arg->order);
@@ -187,9 +200,13 @@ static void bm_pcp_core(gb_state *s, void *argp)
 		return;
 	struct zone *zone = &m->node_data[0]->node_zones[ZONE_NORMAL];
 	while (gb_keep_running_batch(s, 64)) {
-		for (int i = 0; i < 64; i++)
-			if (!pcp_fast_dispatch(m, pcp_core_pair, m, zone))
-				abort();
+		bool ok = true;
+		for (int i = 0; i < 64 && ok; i++)
+			ok = pcp_fast_dispatch(m, pcp_core_pair, m, zone);
+		if (unlikely(!ok)) {
+			bench_alloc_failed(s, m, 0);
+			break;
+		}
 	}
 	gb_counter(s, "ops_per_second", (double)gb_iterations_done(s), GB_IS_RATE);
 	bench_finish_run(s, m, "benchmark", NULL);
@@ -212,9 +229,12 @@ static __always_inline void repeat_pairs(gb_state *s, struct bench_arg *arg, boo
 	mark_oversubscribed(s);
 	int cpu = smp_processor_id(), nid = numa_node_id();
 	/* warm the list so the loop measures hits, as the kernel's page_bench01 does */
-	__free_pages(alloc_pages(GFP_KERNEL, arg->order), arg->order);
+	struct page *warm = alloc_pages(GFP_KERNEL, arg->order);
+	if (warm)
+		__free_pages(warm, arg->order);
 	bench_take_snap(m, cpu, 1, &a);
-	while (gb_keep_running_batch(s, 64)) {
+	bool ok = warm != NULL;
+	while (ok && gb_keep_running_batch(s, 64)) {
 		for (int i = 0; i < 64; i++) {
 			struct page *p;
 			if (nodemask) {
@@ -224,12 +244,16 @@ static __always_inline void repeat_pairs(gb_state *s, struct bench_arg *arg, boo
 			} else {
 				p = alloc_pages(GFP_KERNEL, arg->order);
 			}
-			if (unlikely(!p))
-				abort();
+			if (unlikely(!p)) {
+				ok = false;
+				break;
+			}
 			gb_do_not_optimize(p);
 			__free_pages(p, arg->order);
 		}
 	}
+	if (!ok)
+		bench_alloc_failed(s, m, arg->order);
 	bench_take_snap(m, cpu, 1, &b);
 	bench_set_counters(s, &a, &b, gb_iterations_done(s));
 	bench_finish_run(s, m, "benchmark", NULL);
@@ -251,8 +275,10 @@ static void bm_buddy(gb_state *s, void *argp)
 		zone_lock(zone);
 		struct page *p = __rmqueue(zone, order, MIGRATE_UNMOVABLE);
 		zone_unlock(zone);
-		if (unlikely(!p))
-			abort();
+		if (unlikely(!p)) {
+			bench_alloc_failed(s, m, order);
+			break;
+		}
 		__mod_zone_freepage_state(zone, -(1L << order), p->mt);
 		prep_new_page(m, p, order, 0);
 		gb_do_not_optimize(p);

@@ -92,17 +92,24 @@ static void bm_churn(gb_state *s, void *argp)
 				rebuilder_running = true;
 		}
 	}
-	__free_pages(alloc_pages(GFP_KERNEL, 0), 0);    /* warm this CPU's list */
+	struct page *warm = alloc_pages(GFP_KERNEL, 0);  /* warm this CPU's list */
+	bool ok = warm != NULL;
+	if (warm)
+		__free_pages(warm, 0);
 	uint64_t t0 = mono_ns();
-	while (gb_keep_running_batch(s, 64)) {
+	while (ok && gb_keep_running_batch(s, 64)) {
 		for (int i = 0; i < 64; i++) {
 			struct page *p = alloc_pages(GFP_KERNEL, 0);
-			if (unlikely(!p))
-				abort();
+			if (unlikely(!p)) {
+				ok = false;
+				break;
+			}
 			gb_do_not_optimize(p);
 			__free_pages(p, 0);
 		}
 	}
+	if (!ok)
+		bench_alloc_failed(s, m, 0);
 	uint64_t wall = mono_ns() - t0;
 	gb_counter(s, "allocs_per_s_wall", wall ? (double)gb_iterations_done(s) * 1e9 / (double)wall : 0, GB_COUNTER_DEFAULT);
 	if (gb_thread_index(s) == 0) {

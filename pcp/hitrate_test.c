@@ -771,8 +771,34 @@ static void test_checker_reports_high_out_of_bounds(void)
 	int high = pcp->high;
 	pcp->high = pcp->high_max + 1;
 	CHECK_EQ(check_machine(m, err, sizeof(err)), -1);
-	CHECK_STR(err, "0:Normal cpu 0 pcp high 16385 outside [high_min 643, high_max 16384]");
+	CHECK_STR(err, "0:Normal cpu 0 pcp high 16385 is not clamp(high, high_min 643, high_max 16384)");
 	pcp->high = high;
+	CHECK_EQ(check_machine(m, err, sizeof(err)), 0);
+	machine_destroy(m);
+}
+
+/*
+ * A min_free_kbytes so large that the low watermark passes managed/8: 6.x's high_min (from
+ * the low watermark) is then above high_max (managed/8), and the kernel's clamp() gives
+ * high_max. Every writer of high stores that, so the checker passes and the inline free,
+ * which compares with pcp->high unclamped, sees the kernel's ceiling.
+ *
+ *   Normal: managed 262144, 2 CPUs | high_max = 262144 / 8 / 2 = 16384 | high_min from a low
+ *   watermark of ~260000 pages (1 GiB of min_free_kbytes) / 2 CPUs
+ *
+ * Expect: high_min > high_max, high == high_max on both CPUs, the checker passes.
+ */
+static void test_high_min_above_high_max(void)
+{
+	struct machine *m = pcp_machine(PCP_POLICY_LINUX_6_X, PCP_SCHEME_OWNER);
+	char err[256];
+
+	CHECK_EQ(sysctl_set(m, "min_free_kbytes", 1 << 20, err, sizeof(err)), 0);
+	for (int cpu = 0; cpu < 2; cpu++) {
+		struct per_cpu_pages *pcp = pcp_of(m, cpu);
+		CHECK(pcp->high_min > pcp->high_max);
+		CHECK_EQ(pcp->high, pcp->high_max);
+	}
 	CHECK_EQ(check_machine(m, err, sizeof(err)), 0);
 	machine_destroy(m);
 }
@@ -891,6 +917,7 @@ int main(void)
 	RUN(test_bypass_while_held);
 	RUN(test_free_follows_pageblock);
 	RUN(test_checker_reports_high_out_of_bounds);
+	RUN(test_high_min_above_high_max);
 	RUN(test_schemes_identical);
 	TEST_SUMMARY();
 }

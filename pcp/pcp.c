@@ -260,14 +260,15 @@ static int nr_pcp_alloc(const struct pcp_policy *pol, struct per_cpu_pages *pcp,
 
 	if (!pol->autotune)
 		return base_batch;      /* 4.12: always batch order-0 pages */
-	high = pcp->high < high_min ? high_min : pcp->high > high_max ? high_max : pcp->high;
+	high = pcp_high_clamp(pcp->high, high_min, high_max);
 	WRITE_ONCE(pcp->high, high);
 	if (unlikely(high < base_batch))
 		return 1;
 	batch = order ? base_batch : base_batch << pcp->alloc_factor;
 	if (high_min != high_max && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK)) {
 		high = high + batch < high_max ? high + batch : high_max;
-		WRITE_ONCE(pcp->high, high);
+		pcp_set_high(pcp, high);
+		high = pcp->high;
 	}
 	if (!order) {
 		max_nr_alloc = high - pcp->count - base_batch;
@@ -340,7 +341,7 @@ static int nr_pcp_high(const struct pcp_policy *pol, struct per_cpu_pages *pcp, 
 	if (!pol->autotune)
 		return pcp->high;
 	int high_min = pcp->high_min, high_max = pcp->high_max;
-	int high = pcp->high < high_min ? high_min : pcp->high > high_max ? high_max : pcp->high;
+	int high = pcp_high_clamp(pcp->high, high_min, high_max);
 	int scaled = batch << pol->pcp_batch_scale_max;
 	unsigned long zflags = atomic_load_explicit(&zone->flags, memory_order_relaxed);
 
@@ -348,24 +349,24 @@ static int nr_pcp_high(const struct pcp_policy *pol, struct per_cpu_pages *pcp, 
 	if (unlikely(!high))
 		return 0;
 	if (unlikely(free_high)) {
-		WRITE_ONCE(pcp->high, high - scaled > high_min ? high - scaled : high_min);
+		pcp_set_high(pcp, high - scaled);
 		return 0;
 	}
 	if (zflags & ZONE_RECLAIM_ACTIVE) {
 		int fc = pcp->free_count > batch ? pcp->free_count : batch;
-		WRITE_ONCE(pcp->high, high - fc > high_min ? high - fc : high_min);
+		pcp_set_high(pcp, high - fc);
 		return batch << 2 < pcp->high ? batch << 2 : pcp->high;
 	}
 	if (high_min == high_max)
 		return high;
 	if (zflags & ZONE_BOOSTED_WATERMARK) {  /* the model's ZONE_BELOW_HIGH */
 		int fc = pcp->free_count > batch ? pcp->free_count : batch;
-		WRITE_ONCE(pcp->high, high - fc > high_min ? high - fc : high_min);
+		pcp_set_high(pcp, high - fc);
 		high = pcp->count > high_min ? pcp->count : high_min;
 	} else if (pcp->count >= high) {
 		int need_high = pcp->free_count + batch;
 		if (pcp->high < need_high)
-			WRITE_ONCE(pcp->high, need_high < high_min ? high_min : need_high > high_max ? high_max : need_high);
+			pcp_set_high(pcp, need_high);
 	}
 	return high;
 }
@@ -549,7 +550,7 @@ void pcp_decay_high(struct machine *m)
 					int a = pcp->count - (batch << m->pcp_policy->pcp_batch_scale_max);
 					int b = pcp->high - (pcp->high >> 3);
 					int h = a > b ? a : b;
-					WRITE_ONCE(pcp->high, h > pcp->high_min ? h : pcp->high_min);
+					pcp_set_high(pcp, h);
 				}
 				int to_drain = pcp->count - pcp->high;
 				if (to_drain > 0)
@@ -624,9 +625,8 @@ void zone_pcp_update(struct zone *zone)
 		WRITE_ONCE(pcp->batch, batch);
 		WRITE_ONCE(pcp->high_min, high_min);
 		WRITE_ONCE(pcp->high_max, high_max);
-		/* 4.12 sets high outright; 6.x clamps it on next use (starts at high_min) */
-		if (!m->pcp_policy->autotune || pcp->high < high_min || pcp->high > high_max)
-			WRITE_ONCE(pcp->high, high_min);
+		/* 4.12 sets high outright; 6.x keeps it, clamped as its next use would (from 0: high_min) */
+		pcp_set_high(pcp, m->pcp_policy->autotune ? pcp->high : high_min);
 		if (pcp->count > pcp->high && !m->pcp_policy->autotune)
 			free_pcppages_bulk(zone, pcp->count - pcp->high, ps, 0);
 		pcp_remote_release(m, pcp);

@@ -312,6 +312,22 @@ static __always_inline int order_to_pindex(int migratetype, unsigned int order)
 	return MIGRATE_PCPTYPES * (int)order + migratetype;
 }
 
+/*
+ * The kernel's clamp(high, high_min, high_max): min(max(high, lo), hi). high_min can be
+ * above high_max (a low watermark above managed/8, from a large min_free_kbytes): then it
+ * is high_max, as in the kernel. Every writer of pcp->high stores a value this leaves as
+ * it is, so the inline free can compare against pcp->high without clamping.
+ */
+static __always_inline int pcp_high_clamp(int high, int lo, int hi)
+{
+	high = high < lo ? lo : high;
+	return high > hi ? hi : high;
+}
+static inline void pcp_set_high(struct per_cpu_pages *pcp, int high)
+{
+	WRITE_ONCE(pcp->high, pcp_high_clamp(high, pcp->high_min, pcp->high_max));
+}
+
 /* Counters live with the lists and are written only by whoever holds them. */
 #define pcp_stat_add(ps, item, n) this_cpu_counter_add((ps)->pcp_stat[item], n)
 static __always_inline void pcp_set_count(struct per_cpu_pages *pcp, int count) { WRITE_ONCE(pcp->count, count); }

@@ -33,10 +33,10 @@ def json_path(p):
     if os.path.isdir(p):
         j = os.path.join(p, "bench.json")
         if not os.path.exists(j):
-            raise SystemExit(f"compare: {p} holds no bench.json (is it a run folder from scripts/bench?)")
+            report.fail("compare", f"{p} holds no bench.json (is it a run folder from scripts/bench?)")
         return j
     if not os.path.exists(p):
-        raise SystemExit(f"compare: {p}: no such file or folder")
+        report.fail("compare", f"{p}: no such file or folder")
     return p
 
 
@@ -155,14 +155,12 @@ def run_gbench_compare(py, a_json, b_json, rows=None):
     both sides have (its OVERALL_GEOMEAN covers every benchmark of each file, so unmatched
     ones would skew it); with rows=(x, y), both sides come from a_json, allocator named "*"."""
     color = [] if sys.stdout.isatty() else ["--no-color"]
-    with open(a_json) as f:
-        da = json.load(f)
+    da = report.load_doc(a_json)
     if rows:
         x, y = rows
         sides = [_rename(da, lambda b, al=al: _allocator_of(b["name"]) == al, _star) for al in (x, y)]
     else:
-        with open(b_json) as f:
-            db = json.load(f)
+        db = report.load_doc(b_json)
         sides = [_rename(d, lambda b: True, lambda n: n) for d in (da, db)]
     common = {_run_name(b) for b in sides[0]["benchmarks"]} & {_run_name(b) for b in sides[1]["benchmarks"]}
     with tempfile.TemporaryDirectory() as tmp:
@@ -236,5 +234,13 @@ def main(argv):
     return 0
 
 
+def main_checked(argv):
+    try:
+        return main(argv)
+    except report.BadJSON as e:
+        print(f"compare: {e}", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main_checked(sys.argv[1:]))

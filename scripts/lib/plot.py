@@ -272,11 +272,11 @@ def make(json_path, outdir, gnuplot=None):
 
 def main(argv):
     if len(argv) != 2:
-        sys.exit("usage: plot.py RUN.json OUTDIR")
+        report.fail("plot.py", "usage: plot.py RUN.json OUTDIR")
     try:
         made = make(argv[0], argv[1])
-    except RuntimeError as e:
-        sys.exit(f"plot.py: {e}")
+    except (RuntimeError, report.BadJSON) as e:
+        report.fail("plot.py", e)
     for stem, _ in made:
         print(os.path.join(argv[1], stem + ".png"))
 

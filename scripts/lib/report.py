@@ -172,9 +172,61 @@ def rows_from(data):
     return rows
 
 
+class BadJSON(ValueError):
+    """A results file that is not a whole Google Benchmark JSON document: the message names it."""
+
+
+def fail(tool, msg):
+    """Bad input: one line naming it on stderr, exit 2 (as every command here does)."""
+    print(f"{tool}: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+_NUMERIC = ("real_time", "cpu_time", "iterations", "threads", "repetitions", "repetition_index",
+            "family_index", "per_family_instance_index", "items_per_second", "bytes_per_second")
+
+
+def load_doc(path):
+    """The parsed document, checked for the shape every script here reads; BadJSON if not."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(512 << 20)
+    except OSError as e:
+        raise BadJSON(f"{path}: cannot read it: {e.strerror or e}") from None
+    if not raw.strip():
+        raise BadJSON(f"{path}: empty: not a Google Benchmark JSON file (was the run cut short?)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadJSON(f"{path}: not text (byte {e.start} is not UTF-8): not a Google Benchmark JSON file") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise BadJSON(f"{path}: not valid JSON (line {e.lineno} column {e.colno}: {e.msg});"
+                      " a half-written file? (was the run cut short?)") from None
+    if not isinstance(doc, dict):
+        raise BadJSON(f"{path}: the top level is a JSON {type(doc).__name__}, not an object with a"
+                      " \"benchmarks\" list: not a Google Benchmark JSON file")
+    if not isinstance(doc.get("benchmarks"), list):
+        raise BadJSON(f"{path}: \"benchmarks\" is {'missing' if 'benchmarks' not in doc else 'not a list'}:"
+                      " not a Google Benchmark JSON file")
+    if not isinstance(doc.get("context", {}), dict):
+        raise BadJSON(f"{path}: \"context\" is not an object")
+    for i, b in enumerate(doc["benchmarks"]):
+        if not isinstance(b, dict):
+            raise BadJSON(f"{path}: benchmark {i} is not an object")
+        if not isinstance(b.get("name"), str) or not b["name"]:
+            raise BadJSON(f"{path}: benchmark {i} has no name (or a name that is not a string)")
+        if "run_name" in b and not isinstance(b["run_name"], str):
+            raise BadJSON(f"{path}: benchmark {i} ({b['name']}): run_name is not a string")
+        for k in _NUMERIC:
+            if k in b and (isinstance(b[k], bool) or not isinstance(b[k], (int, float))):
+                raise BadJSON(f"{path}: benchmark {i} ({b['name']}): {k} is not a number")
+    return doc
+
+
 def load(path):
-    with open(path) as f:
-        data = json.load(f)
+    data = load_doc(path)
     return {"context": data.get("context", {}), "rows": rows_from(data), "path": path}
 
 
@@ -352,7 +404,10 @@ def main(argv):
     ap.add_argument("--link-prefix", default="")
     ap.add_argument("--level", type=int, default=1)
     a = ap.parse_args(argv)
-    run = load(a.json)
+    try:
+        run = load(a.json)
+    except BadJSON as e:
+        fail("report.py", e)
     plots = None
     if a.plots:
         import os

@@ -84,10 +84,12 @@ class RunsModeTest(unittest.TestCase):
         self.assertEqual(cells_of(out.getvalue(), "per-order/model-linux-4.12-owner/order:2")[3], "1.00")
 
     def test_folder_without_json(self):
+        err = io.StringIO()
         with tempfile.TemporaryDirectory() as d:
-            with self.assertRaises(SystemExit) as cm:
+            with self.assertRaises(SystemExit) as cm, redirect_stderr(err):
                 compare.json_path(d)
-        self.assertIn("no bench.json", str(cm.exception))
+        self.assertEqual(cm.exception.code, 2)
+        self.assertIn("no bench.json", err.getvalue())
 
     @unittest.skipUnless(compare.gbench_compare_available(),
                          "Google Benchmark's compare.py is not installed (libbenchmark-tools, python3-scipy)")
