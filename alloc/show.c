@@ -38,7 +38,7 @@ int main(int argc, char **argv)
 	struct machine *m = machine_create(&d, err, sizeof(err));
 	if (!m) {
 		fprintf(stderr, "show: %s\n", err);
-		return 1;
+		return 2;
 	}
 	const char *what = argv[1];
 	int rc = 0;

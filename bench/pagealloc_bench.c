@@ -37,6 +37,7 @@
 #include "bench/workloads.h"
 #include "bench/zonelist_churn.h"
 #include "pcp/pcp.h"
+#include "bench/max_threads.h"
 
 struct config {
 	struct machine *m;
@@ -378,10 +379,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pagealloc_bench: %s\n%s", err, machine_options_help);
 		return 2;
 	}
-	int max_threads = (int)host_cpus;
-	const char *mt = getenv("BENCH_MAX_THREADS");
-	if (mt)
-		max_threads = atoi(mt);
+	int max_threads = bench_max_threads("pagealloc_bench", (int)host_cpus);
+	if (max_threads < 0)
+		return 2;
 	if (max_threads > base_desc.nr_cpus)
 		max_threads = base_desc.nr_cpus;
 	if (max_threads < 1)

@@ -30,6 +30,7 @@
 
 #include "bench/gbench.h"
 #include "bench/workloads.h"
+#include "bench/max_threads.h"
 
 #define BLOCK_SIZE 4096ul
 
@@ -299,12 +300,9 @@ int main(int argc, char **argv)
 	if (check_peer(peer))
 		return 2;
 
-	int max_threads = (int)host_cpus;
-	const char *mt = getenv("BENCH_MAX_THREADS");
-	if (mt)
-		max_threads = atoi(mt);
-	if (max_threads < 1)
-		max_threads = 1;
+	int max_threads = bench_max_threads("peer_bench", (int)host_cpus);
+	if (max_threads < 0)
+		return 2;
 
 	static const struct {
 		const char *name;

@@ -14,6 +14,7 @@
 #include "alloc/machine.h"
 #include "bench/gbench.h"
 #include "bench/pressure.h"
+#include "bench/max_threads.h"
 
 int main(int argc, char **argv)
 {
@@ -33,10 +34,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pressure_bench: %s\n%s", err, machine_options_help);
 		return 2;
 	}
-	int max_threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	const char *mt = getenv("BENCH_MAX_THREADS");
-	if (mt)
-		max_threads = atoi(mt);
+	int max_threads = bench_max_threads("pressure_bench", (int)sysconf(_SC_NPROCESSORS_ONLN));
+	if (max_threads < 0)
+		return 2;
 	if (register_pressure_workloads(&d, mib, max_threads))
 		return 2;
 	if (gb_initialize(&argc, argv))

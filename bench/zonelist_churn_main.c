@@ -12,6 +12,7 @@
 #include "bench/gbench.h"
 #include "bench/zonelist_churn.h"
 #include "pcp/pcp.h"
+#include "bench/max_threads.h"
 
 int main(int argc, char **argv)
 {
@@ -23,10 +24,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zonelist_churn_bench: %s\n%s", err, machine_options_help);
 		return 2;
 	}
-	int max_threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	const char *mt = getenv("BENCH_MAX_THREADS");
-	if (mt)
-		max_threads = atoi(mt);
+	int max_threads = bench_max_threads("zonelist_churn_bench", (int)sysconf(_SC_NPROCESSORS_ONLN));
+	if (max_threads < 0)
+		return 2;
 	struct machine *m = machine_create(&d, err, sizeof(err));
 	if (!m) {
 		fprintf(stderr, "zonelist_churn_bench: %s\n", err);

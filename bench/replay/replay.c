@@ -763,6 +763,11 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 			} else {
 				x->alloc_failures++;
 			}
+			if (ev.pfn == TRACE_PFN_NONE) {
+				if (page)       /* the kernel's failed; the model's block has no later free */
+					__free_pages(page, order);
+				break;
+			}
 			if (pfnmap_put(&map, ev.pfn, page, order, NULL, NULL) < 0) {
 				rc = errf(err, errlen, "line %" PRIu64 ": out of memory for the pfn map (%zu live)", ev.line,
 					  pfnmap_count(&map));

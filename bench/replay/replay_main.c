@@ -13,6 +13,7 @@
  * cannot be replayed (a malformed line without --skip-bad, ...), 2 for bad arguments.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,19 @@ static int is_shaping(const char *a)
 	return 0;
 }
 
+/* Milliseconds: a finite number in [0, 3,600,000] (an hour), in nanoseconds; -1 if not. */
+static int64_t parse_ms(const char *val)
+{
+	char *end;
+	if (!val || !*val)
+		return -1;
+	errno = 0;
+	double ms = strtod(val, &end);
+	if (*end || errno || !isfinite(ms) || ms < 0 || ms > 3600e3)
+		return -1;
+	return (int64_t)(ms * 1e6);
+}
+
 static const char *trace_name(const char *path, char *buf, size_t size)
 {
 	const char *base = strrchr(path, '/');
@@ -82,7 +96,7 @@ int main(int argc, char **argv)
 	struct replay_options o;
 	struct machine_desc d, probe;
 	char err[1024], sibling[4096], ticks_file[4096], name[256];
-	const char *zoneinfo = NULL;
+	const char *zoneinfo = NULL, *log_path = NULL;
 	int json = 0, no_prefill_state = 0, shaped = 0, out = 1;
 
 	replay_options_default(&o);
@@ -108,29 +122,25 @@ int main(int argc, char **argv)
 				fprintf(stderr, "replay: --log needs a file ('-': stderr)\n");
 				return 2;
 			}
-			o.log = strcmp(val, "-") ? fopen(val, "w") : stderr;
-			if (!o.log) {
-				fprintf(stderr, "replay: --log %s: cannot write it\n", val);
-				return 2;
-			}
+			log_path = val;         /* opened once every argument has been checked */
 		} else if (!strncmp(a, "--tick-ms", 9) && (a[9] == '=' || a[9] == '\0')) {
 			val = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
-			char *end;
-			double ms = val ? strtod(val, &end) : -1;
-			if (!val || *end || ms < 0) {
-				fprintf(stderr, "replay: --tick-ms needs a number of milliseconds (0: no tick)\n");
+			int64_t ns = parse_ms(val);
+			if (ns < 0) {
+				fprintf(stderr, "replay: --tick-ms '%s' is not a number of milliseconds in 0..3600000 (0: no tick)\n",
+					val ? val : "");
 				return 2;
 			}
-			o.tick_ns = (uint64_t)(ms * 1e6);
+			o.tick_ns = (uint64_t)ns;
 		} else if (!strncmp(a, "--tick-phase-ms", 15) && (a[15] == '=' || a[15] == '\0')) {
 			val = a[15] == '=' ? a + 16 : (i + 1 < argc ? argv[++i] : NULL);
-			char *end;
-			double ms = val ? strtod(val, &end) : -1;
-			if (!val || *end || ms < 0) {
-				fprintf(stderr, "replay: --tick-phase-ms needs a number of milliseconds past each tick period\n");
+			int64_t ns = parse_ms(val);
+			if (ns < 0) {
+				fprintf(stderr, "replay: --tick-phase-ms '%s' is not a number of milliseconds in 0..3600000 "
+					"(past each tick period)\n", val ? val : "");
 				return 2;
 			}
-			o.tick_phase_ns = (int64_t)(ms * 1e6);
+			o.tick_phase_ns = ns;
 		} else if (!strncmp(a, "--pcp-prefill", 13) && (a[13] == '=' || a[13] == '\0')) {
 			val = a[13] == '=' ? a + 14 : (i + 1 < argc ? argv[++i] : NULL);
 			if (val && !strcmp(val, "none"))
@@ -160,10 +170,8 @@ int main(int argc, char **argv)
 	argc = out;
 	argv[argc] = NULL;
 
-	/* Which arguments are not machine options: the trace. */
-	char **copy = malloc(sizeof(char *) * (size_t)(argc + 1));
-	if (!copy)
-		return 2;
+	/* Which arguments are not machine options: the trace, and nothing else. */
+	char *copy[argc + 1];
 	memcpy(copy, argv, sizeof(char *) * (size_t)(argc + 1));
 	int left = argc;
 	machine_desc_default(&probe);
@@ -171,11 +179,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "replay: %s\n", err);
 		return 2;
 	}
-	if (left != 2 || (copy[1][0] == '-' && copy[1][1] != '\0')) {
-		if (left > 1 && copy[1][0] == '-' && copy[1][1])
-			fprintf(stderr, "replay: unknown option '%s'\n", copy[1]);
-		else
-			fprintf(stderr, "replay: expected one TRACE, got %d\n", left - 1);
+	for (int i = 1; i < left; i++)
+		if (copy[i][0] == '-' && copy[i][1]) {
+			fprintf(stderr, "replay: unknown option '%s' (replay --help lists them)\n", copy[i]);
+			return 2;
+		}
+	if (left != 2) {
+		fprintf(stderr, left < 2 ? "replay: no TRACE given\n" : "replay: expected one TRACE, got %d: %s %s%s\n",
+			left - 1, left > 1 ? copy[1] : "", left > 2 ? copy[2] : "", left > 3 ? " ..." : "");
 		usage(stderr);
 		return 2;
 	}
@@ -221,10 +232,23 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (o.tick_ns && o.tick_phase_ns >= (int64_t)o.tick_ns) {
+		fprintf(stderr, "replay: --tick-phase-ms %.3f is not below the tick period (--tick-ms %.3f)\n",
+			(double)o.tick_phase_ns / 1e6, (double)o.tick_ns / 1e6);
+		return 2;
+	}
 	struct machine *m = machine_create(&d, err, sizeof(err));
 	if (!m) {
 		fprintf(stderr, "replay: %s\n", err);
 		return 2;
+	}
+	if (log_path) {
+		o.log = strcmp(log_path, "-") ? fopen(log_path, "w") : stderr;
+		if (!o.log) {
+			fprintf(stderr, "replay: --log %s: %s\n", log_path, strerror(errno));
+			machine_destroy(m);
+			return 2;
+		}
 	}
 	struct replay_result r;
 	int rc = replay_trace(m, trace, &o, &r, err, sizeof(err));
@@ -244,6 +268,5 @@ int main(int argc, char **argv)
 	machine_destroy(m);
 	if (o.log && o.log != stderr)
 		fclose(o.log);
-	free(copy);
 	return rc ? 1 : 0;
 }

@@ -14,6 +14,7 @@
 #include "bench/replay/trace.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <lzma.h>
 #include <stdarg.h>
@@ -1231,6 +1232,7 @@ static const unsigned int required[TRACE_NR_TYPES] = {
 };
 
 #define MAX_ORDER_SEEN 63
+#define MAX_MIGRATETYPE_SEEN 7  /* every kernel's MIGRATE_TYPES (CMA and ISOLATE included) is below 8 */
 
 static enum trace_event_type classify(const char *s, size_t n)
 {
@@ -1484,7 +1486,8 @@ static int parse_line(struct trace_reader *r, const char *line, size_t len, stru
 			break;
 		case 20:
 			if (KEY_IS("fallback_migratetype")) {
-				if (!parse_i32(v, vlen, &ev->fallback_migratetype))
+				if (!parse_i32(v, vlen, &ev->fallback_migratetype) || ev->fallback_migratetype < 0 ||
+				    ev->fallback_migratetype > MAX_MIGRATETYPE_SEEN)
 					goto bad_value;
 				have |= F_FMT;
 			}
@@ -1498,7 +1501,7 @@ order:
 		have |= bit;
 		continue;
 mt:
-		if (!parse_i32(v, vlen, &ev->migratetype))
+		if (!parse_i32(v, vlen, &ev->migratetype) || ev->migratetype < 0 || ev->migratetype > MAX_MIGRATETYPE_SEEN)
 			goto bad_value;
 		have |= bit;
 		continue;
@@ -1516,6 +1519,10 @@ bad_value:
 	if (missing)
 		return bad(r, "%s: missing %s= field", type_names[type],
 			   field_names[__builtin_ctz(missing)]);
+	/* 52-bit physical addresses: pfns below 2^40; mm_page_alloc prints -1 for a failed allocation */
+	if ((have & F_PFN) && ev->pfn >= TRACE_PFN_LIMIT && !(type == TRACE_MM_PAGE_ALLOC && ev->pfn == TRACE_PFN_NONE))
+		return bad(r, "%s: pfn %#" PRIx64 " is beyond 2^40, the last frame of a 52-bit physical address space",
+			   type_names[type], ev->pfn);
 	if (type == TRACE_MM_PAGE_FREE_BATCHED && !(have & F_ORDER))
 		ev->order = 0;	/* older kernels printed no order: always 0 */
 	if (ev->fragmenting > 1)

@@ -34,6 +34,9 @@
 
 #include "alloc/gfp.h"
 
+#define TRACE_PFN_LIMIT (1ULL << 40)   /* 52-bit physical addresses, 4 KiB frames */
+#define TRACE_PFN_NONE  (~0ULL)          /* mm_page_alloc of a failed allocation: pfn=-1UL */
+
 enum trace_event_type {
 	TRACE_MM_PAGE_ALLOC,		/* page= pfn= order= migratetype= gfp_flags= */
 	TRACE_MM_PAGE_FREE,		/* page= pfn= order= */
@@ -50,7 +53,8 @@ struct trace_event {
 	uint32_t cpu;
 	uint64_t ts_ns;			/* SECONDS.FRACTION in nanoseconds */
 	uint64_t line;			/* 1-based line number in the (decompressed) input */
-	uint64_t pfn;			/* pfn= (hex with 0x, else decimal); 0 for TRACE_UNKNOWN */
+	uint64_t pfn;			/* pfn= (hex with 0x, else decimal); 0 for TRACE_UNKNOWN; below
+					 * TRACE_PFN_LIMIT, or TRACE_PFN_NONE (a failed mm_page_alloc) */
 	int32_t order;			/* order= (extfrag: alloc_order=); -1 when absent */
 	int32_t migratetype;		/* migratetype= (extfrag: alloc_migratetype=); -1 when absent */
 	gfp_t gfp;			/* gfp_flags= via gfp_parse(); 0 when absent */

@@ -313,9 +313,10 @@ static void test_pfn_values(void)
 {
 	static struct result res;
 	const char *text =
-		"p 1 [0] 1.0: kmem:mm_page_free: page=0x1 pfn=0xffffffffffffffff order=0\n"
+		/* -1UL: a failed allocation (page=(null)), the one pfn at or above 2^40 accepted */
+		"p 1 [0] 1.0: kmem:mm_page_alloc: page=(null) pfn=0xffffffffffffffff order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
 		"p 1 [0] 1.0: kmem:mm_page_free: page=0x1 pfn=0X00000000000000000000ABCdef order=0\n"
-		"p 1 [0] 1.0: kmem:mm_page_free: page=0x1 pfn=18446744073709551615 order=0\n"
+		"p 1 [0] 1.0: kmem:mm_page_alloc: page=(null) pfn=18446744073709551615 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
 		"p 1 [0] 1.0: kmem:mm_page_free: page=(____ptrval____) pfn=0x0 order=0\n";
 
 	parse_str(text, 0, &res);
@@ -339,6 +340,19 @@ static void test_pfn_values(void)
 		CHECK_EQ(res.rc, -1);
 		CHECK_CONTAINS(res.err, "line 1: mm_page_free: bad pfn= value");
 	}
+	/* a pfn a 52-bit physical address space has no frame for: named as such */
+	static const char *const beyond[] = { "0x10000000000", "0x100000000000000", "0xffffffffffffffff" };
+	for (size_t i = 0; i < sizeof(beyond) / sizeof(beyond[0]); i++) {
+		char line[200];
+		snprintf(line, sizeof(line), "p 1 [0] 1.0: kmem:mm_page_free: pfn=%s order=0\n", beyond[i]);
+		parse_str(line, 0, &res);
+		CHECK_EQ(res.rc, -1);
+		CHECK_CONTAINS(res.err, "line 1: mm_page_free: pfn ");
+		CHECK_CONTAINS(res.err, " is beyond 2^40, the last frame of a 52-bit physical address space");
+	}
+	parse_str("p 1 [0] 1.0: kmem:mm_page_alloc: page=0x1 pfn=0x1 order=0 migratetype=99 gfp_flags=GFP_KERNEL\n", 0, &res);
+	CHECK_EQ(res.rc, -1);
+	CHECK_CONTAINS(res.err, "line 1: mm_page_alloc: bad migratetype= value '99'");
 }
 
 /* Malformed lines: the message names the line and what was wrong. */
