@@ -83,6 +83,11 @@ typedef enum gb_time_unit { GB_NS, GB_US, GB_MS, GB_S } gb_time_unit;
  * builder calls below, each of which returns b so calls can be nested. */
 gb_benchmark *gb_register(const char *name, gb_fn *fn, void *arg) GB_NOEXCEPT;
 
+/* size zeroed bytes for a benchmark's arg, owned by the shim and freed by gb_shutdown():
+ * registrations keep no allocation of their own alive past the run. Never NULL (out of
+ * memory at registration ends the program with a message). */
+void *gb_arg_alloc(size_t size) GB_NOEXCEPT;
+
 /* Add one run with a single argument (read with gb_range_arg(s, 0)). */
 gb_benchmark *gb_arg(gb_benchmark *b, int64_t x) GB_NOEXCEPT;
 /* Add one run with n >= 1 arguments v[0..n-1]. */

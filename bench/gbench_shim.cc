@@ -368,9 +368,29 @@ bool gb_any_error(void) noexcept
 	return g_any_error.load(std::memory_order_relaxed);
 }
 
+static std::vector<void *> &owned_args()
+{
+	static std::vector<void *> v;
+	return v;
+}
+
+void *gb_arg_alloc(size_t size) noexcept
+{
+	void *p = calloc(1, size ? size : 1);
+	if (!p) {
+		fprintf(stderr, "gb_arg_alloc: out of memory for a benchmark's argument (%zu bytes)\n", size);
+		exit(2);
+	}
+	guard("gb_arg_alloc", [&] { owned_args().push_back(p); });
+	return p;
+}
+
 void gb_shutdown(void) noexcept
 {
 	guard("gb_shutdown", [] { benchmark::Shutdown(); });
+	for (void *p : owned_args())
+		free(p);
+	owned_args().clear();
 }
 
 } // extern "C"

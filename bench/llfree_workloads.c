@@ -208,9 +208,7 @@ static void bm_rand(gb_state *s, void *argp)
 
 static struct wl_arg *new_arg(struct machine *m, unsigned int order)
 {
-	struct wl_arg *a = malloc(sizeof(*a));
-	if (!a)
-		abort();
+	struct wl_arg *a = gb_arg_alloc(sizeof(*a));
 	a->m = m;
 	a->order = order;
 	return a;

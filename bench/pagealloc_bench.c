@@ -314,7 +314,7 @@ static void setup_configs(void)
 
 static struct bench_arg *new_arg(struct config *cfg, unsigned int order)
 {
-	struct bench_arg *a = malloc(sizeof(*a));
+	struct bench_arg *a = gb_arg_alloc(sizeof(*a));
 	a->cfg = cfg;
 	a->order = order;
 	return a;
@@ -350,7 +350,7 @@ static void register_all(int max_threads)
 		static const int batches[] = { 1, 8, 16, 31, 32, 63, 64, 128, 186, 256, 512, 1024, 2048, 4096 };
 		for (unsigned int o = 0; o <= 4; o++)
 			for (size_t i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
-				struct sweep_arg *sa = malloc(sizeof(*sa));
+				struct sweep_arg *sa = gb_arg_alloc(sizeof(*sa));
 				sa->cfg = cfg;
 				sa->order = o;
 				sa->batch = batches[i];

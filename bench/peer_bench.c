@@ -275,9 +275,7 @@ static int check_peer(const char *name)
 
 static struct peer_arg *new_arg(unsigned int order)
 {
-	struct peer_arg *a = malloc(sizeof(*a));
-	if (!a)
-		abort();
+	struct peer_arg *a = gb_arg_alloc(sizeof(*a));
 	a->order = order;
 	return a;
 }

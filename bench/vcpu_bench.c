@@ -185,9 +185,7 @@ int main(int argc, char **argv)
 	}
 	for (int p = 0; p < NR_PCP_POLICIES; p++)
 		for (int n = 1; n <= max_cpus; n *= 2) {
-			struct row *r = malloc(sizeof(*r));
-			if (!r)
-				return 2;
+			struct row *r = gb_arg_alloc(sizeof(*r));
 			r->policy = (enum pcp_policy_id)p;
 			r->cpus = n;
 			snprintf(name, sizeof(name), "vcpu/model-%s/cpus:%d", pcp_policies[p].name, n);

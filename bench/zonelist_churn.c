@@ -160,9 +160,7 @@ static void bm_read_norcu(gb_state *s, void *argp)
 
 static struct churn_arg *new_arg(struct machine *m, int rebuild_us)
 {
-	struct churn_arg *a = malloc(sizeof(*a));
-	if (!a)
-		abort();
+	struct churn_arg *a = gb_arg_alloc(sizeof(*a));
 	a->m = m;
 	a->rebuild_us = rebuild_us;
 	return a;
