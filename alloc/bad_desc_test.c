@@ -156,7 +156,26 @@ static void zoneinfo_inconsistent(void)
 	expect_refused(capture_edit(nr_lines, 0, NULL, extra), "node 1 has no populated zone");
 	expect_refused("/nonexistent/zoneinfo", "zoneinfo /nonexistent/zoneinfo: No such file or directory");
 	expect_refused("/tmp", "is a directory");
-	expect_refused("/dev/null", "no populated zone found");
+	expect_refused("/dev/null", "zoneinfo /dev/null: is not a regular file");
+	expect_refused("/dev/zero", "zoneinfo /dev/zero: is not a regular file");
+	expect_refused(capture_edit(0, 0, NULL, ""), "no populated zone found");
+	/* a NUL byte inside a line, and a line over 1,023 characters */
+	{
+		const char *path = tmp("nul.zoneinfo");
+		FILE *f = fopen(path, "w");
+		fprintf(f, "Node 0, zone   DMA32\n        spanned  10");
+		fputc(0, f);
+		fprintf(f, "24\n");
+		fclose(f);
+		expect_refused(path, ":2: a NUL byte in the line");
+		f = fopen(path, "w");
+		fprintf(f, "Node 0, zone   DMA32\n  ");
+		for (int i = 0; i < 2000; i++)
+			fputc('x', f);
+		fprintf(f, "\n");
+		fclose(f);
+		expect_refused(path, ":2: the line is longer than 1023 characters");
+	}
 }
 
 /*

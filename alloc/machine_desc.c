@@ -716,7 +716,9 @@ int machine_desc_load_zoneinfo(struct machine_desc *d, const char *path, char *e
 {
 	struct stat st;
 	FILE *f = fopen(path, "r");
-	char line[1024];
+	char *line = NULL;
+	size_t line_cap = 0;
+	ssize_t len;
 	int lineno = 0, max_cpus = 0, max_nid = -1, r = -1;
 	bool pcp_seen = false;
 	static __thread bool seen[MACHINE_MAX_NODES][MAX_NR_ZONES];
@@ -729,8 +731,9 @@ int machine_desc_load_zoneinfo(struct machine_desc *d, const char *path, char *e
 			fclose(f);
 		return errf(err, errlen, "zoneinfo %s: %s", path, f ? "out of memory" : strerror(errno));
 	}
-	if (fstat(fileno(f), &st) || S_ISDIR(st.st_mode)) {
-		errf(err, errlen, "zoneinfo %s: is a directory", path);
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+		/* /proc/zoneinfo itself is a regular file; a device could be read for ever */
+		errf(err, errlen, "zoneinfo %s: %s", path, S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file");
 		goto out;
 	}
 	memset(seen, 0, sizeof(seen));
@@ -747,17 +750,17 @@ int machine_desc_load_zoneinfo(struct machine_desc *d, const char *path, char *e
 	for (int n = 0; n < MAX_NUMNODES; n++)
 		for (int z = 0; z < MAX_NR_ZONES; z++)
 			nd->reserved_pages[n][z] = ~0UL;
-	while (fgets(line, sizeof(line), f)) {
+	while ((len = getline(&line, &line_cap, f)) > 0) {
 		char name[32];
 		int n;
 		unsigned long v;
 		lineno++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			errf(err, errlen, "%s:%d: the line is longer than %zu characters", path, lineno, sizeof(line) - 2);
+		if (len > 1023) {
+			errf(err, errlen, "%s:%d: the line is longer than 1023 characters", path, lineno);
 			goto out;
 		}
-		if (strlen(line) + 1 < sizeof(line) && memchr(line, 0, strlen(line) + 1) != line + strlen(line)) {
-			errf(err, errlen, "%s:%d: a NUL byte in the line", path, lineno);
+		if ((size_t)len != strlen(line)) {
+			errf(err, errlen, "%s:%d: a NUL byte in the line (is it a text file?)", path, lineno);
 			goto out;
 		}
 		if (!strncmp(line, "Node ", 5)) {
@@ -927,6 +930,7 @@ next_section:
 	r = 0;
 out:
 	fclose(f);
+	free(line);
 	free(nd);
 	return r;
 }
