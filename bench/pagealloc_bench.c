@@ -38,6 +38,7 @@
 #include "bench/zonelist_churn.h"
 #include "pcp/pcp.h"
 #include "bench/max_threads.h"
+#include "bench/pcp_select.h"
 
 struct config {
 	struct machine *m;
@@ -47,6 +48,7 @@ struct config {
 static struct config configs[NR_PCP_POLICIES * NR_PCP_SCHEMES];
 static int nr_configs;
 static struct machine_desc base_desc;
+static struct pcp_selection selection;  /* --policy / --scheme: the configurations built */
 
 struct bench_arg {
 	struct config *cfg;
@@ -297,6 +299,8 @@ static void setup_configs(void)
 
 	for (int p = 0; p < NR_PCP_POLICIES; p++)
 		for (int sc = 0; sc < NR_PCP_SCHEMES; sc++) {
+			if (!selection.policy[p] || !selection.scheme[sc])
+				continue;       /* --policy / --scheme chose others */
 			struct machine_desc d = base_desc;
 			d.policy = (enum pcp_policy_id)p;
 			d.scheme = (enum pcp_scheme_id)sc;
@@ -375,6 +379,11 @@ int main(int argc, char **argv)
 	host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	machine_desc_default(&base_desc);
+	if (pcp_select_take(&argc, argv, &selection, err, sizeof(err))) {
+		fprintf(stderr, "pagealloc_bench: %s\n", err);
+		return 2;
+	}
+	int argc_before = argc;
 	if (machine_desc_parse_args(&base_desc, &argc, argv, err, sizeof(err))) {
 		fprintf(stderr, "pagealloc_bench: %s\n%s", err, machine_options_help);
 		return 2;
@@ -386,10 +395,14 @@ int main(int argc, char **argv)
 		max_threads = base_desc.nr_cpus;
 	if (max_threads < 1)
 		max_threads = 1;
+	pcp_select_finish(&selection, &base_desc);
 	setup_configs();
 	register_all(max_threads);
 	/* memory pressure on a small machine: drives kswapd, direct reclaim and compaction */
-	if (register_pressure_workloads(&base_desc, 256, max_threads))
+	if (argc != argc_before)
+		fprintf(stderr, "pagealloc_bench: note: the pressure rows build their own 256 MiB machine: of the machine "
+				"options only --cpus (and --policy, --scheme) reach them\n");
+	if (register_pressure_workloads(&base_desc, 256, max_threads, &selection))
 		return 2;
 	if (gb_initialize(&argc, argv))
 		return 2;

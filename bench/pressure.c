@@ -17,6 +17,7 @@
 #include "bench/gbench.h"
 #include "bench/pressure.h"
 #include "pcp/pcp.h"
+#include "bench/pcp_select.h"
 
 #define PRESSURE_BASE_PFN       0x100000UL      /* 4 GiB: a Normal zone only */
 
@@ -160,7 +161,8 @@ static void bm_pressure(gb_state *s, void *argp)
 	}
 }
 
-int register_pressure_workloads(const struct machine_desc *base, unsigned long mem_mib, int max_threads)
+int register_pressure_workloads(const struct machine_desc *base, unsigned long mem_mib, int max_threads,
+				const struct pcp_selection *sel)
 {
 	char err[512], name[160];
 
@@ -172,6 +174,8 @@ int register_pressure_workloads(const struct machine_desc *base, unsigned long m
 		max_threads = 1;
 	for (int p = 0; p < NR_PCP_POLICIES; p++)
 		for (int sc = 0; sc < NR_PCP_SCHEMES; sc++) {
+			if (sel && (!sel->policy[p] || !sel->scheme[sc]))
+				continue;
 			struct machine_desc d;
 			machine_desc_default(&d);
 			d.nr_nodes = 1;

@@ -27,7 +27,10 @@ struct machine_desc;
 /* Register the rows for every policy x scheme, 1..max_threads threads (capped at the
  * base's CPU count). mem_mib 0: 256. Returns 0, or -1 (message on stderr) when a machine
  * cannot be built. */
-int register_pressure_workloads(const struct machine_desc *base, unsigned long mem_mib, int max_threads);
+struct pcp_selection;
+/* sel: the (policy, scheme) pairs to register (bench/pcp_select.h); NULL: every pair. */
+int register_pressure_workloads(const struct machine_desc *base, unsigned long mem_mib, int max_threads,
+				const struct pcp_selection *sel);
 int pressure_check_failures(void);
 
 #endif /* BENCH_PRESSURE_H */

@@ -37,7 +37,7 @@ int main(int argc, char **argv)
 	int max_threads = bench_max_threads("pressure_bench", (int)sysconf(_SC_NPROCESSORS_ONLN));
 	if (max_threads < 0)
 		return 2;
-	if (register_pressure_workloads(&d, mib, max_threads))
+	if (register_pressure_workloads(&d, mib, max_threads, NULL))
 		return 2;
 	if (gb_initialize(&argc, argv))
 		return 2;

@@ -35,6 +35,7 @@
 
 #include "bench/gbench.h"
 #include "bench/vcpu.h"
+#include "bench/pcp_select.h"
 
 static struct machine_desc base_desc;
 static struct vcpu_params tmpl;
@@ -179,12 +180,28 @@ int main(int argc, char **argv)
 	machine_desc_default(&base_desc);
 	if (parse_own_args(&argc, argv))
 		return 2;
+	struct pcp_selection sel;
+	if (pcp_select_take(&argc, argv, &sel, err, sizeof(err))) {
+		fprintf(stderr, "vcpu_bench: %s\n", err);
+		return 2;
+	}
 	if (machine_desc_parse_args(&base_desc, &argc, argv, err, sizeof(err))) {
 		fprintf(stderr, "vcpu_bench: %s\n%s", err, machine_options_help);
 		return 2;
 	}
+	pcp_select_finish(&sel, &base_desc);
+	/* one scheme: vCPUs are switched by one host thread, so the rows are the same under both */
+	int nsch = 0;
+	for (int s = NR_PCP_SCHEMES - 1; s >= 0; s--)
+		if (sel.scheme[s]) {
+			base_desc.scheme = (enum pcp_scheme_id)s;
+			nsch++;
+		}
+	if (nsch > 1 && sel.scheme_given)
+		fprintf(stderr, "vcpu_bench: note: the vcpu rows run one scheme (%s): one thread holds every vCPU\n",
+			pcp_scheme_name(base_desc.scheme));
 	for (int p = 0; p < NR_PCP_POLICIES; p++)
-		for (int n = 1; n <= max_cpus; n *= 2) {
+		for (int n = 1; sel.policy[p] && n <= max_cpus; n *= 2) {
 			struct row *r = gb_arg_alloc(sizeof(*r));
 			r->policy = (enum pcp_policy_id)p;
 			r->cpus = n;

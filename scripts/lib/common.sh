@@ -40,6 +40,39 @@ install_deps() {
 		die "apt-get install ${missing[*]} failed"
 }
 
+# The userspace allocators the suite compares with (scripts/lib/run-peers), each: package,
+# then the library that proves it is there. One that cannot be installed does not stop a
+# run: install_peers says which and why, on stderr and in PEERS_MISSING (for machine.md).
+PEER_DEPS=(
+	"libjemalloc2 /usr/lib/x86_64-linux-gnu/libjemalloc.so.2"
+	"libmimalloc2.0 /usr/lib/x86_64-linux-gnu/libmimalloc.so.2"
+	"libtcmalloc-minimal4 /usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
+)
+PEERS_MISSING=""
+install_peers() {
+	local entry pkg file missing=() updated=0 sudo="" why
+	[ "$(id -u)" -ne 0 ] && sudo="sudo"
+	for entry in "${PEER_DEPS[@]}"; do
+		pkg=${entry%% *}
+		file=${entry#* }
+		[ -e "$file" ] || missing+=("$pkg")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing the peers: ${missing[*]}"
+	for pkg in "${missing[@]}"; do
+		if [ "$updated" = 0 ]; then
+			$sudo apt-get update -qq >/dev/null 2>&1 || true
+			updated=1
+		fi
+		if ! why=$(DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$pkg" 2>&1 >/dev/null); then
+			why=$(printf '%s\n' "$why" | grep -v '^$' | tail -1)
+			log "  peer $pkg not installed: ${why:-apt-get install failed}"
+			PEERS_MISSING+="${PEERS_MISSING:+; }$pkg: ${why:-apt-get install failed}"
+		fi
+	done
+	return 0
+}
+
 # Bazel leaves a server running; scripts stop it on exit so CI leaves nothing behind.
 # (bazel_cmd often runs in a subshell - a pipeline, $(...) - so no flag is kept: stop always.)
 bazel_cmd() {
