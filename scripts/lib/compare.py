@@ -17,6 +17,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import textwrap
 
 sys.dont_write_bytecode = True     # no __pycache__ beside the scripts
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -73,34 +74,70 @@ def fmt_counter(v):
     return f"{v:.4g}"
 
 
+# Short column heads: the table must stay readable in 100 characters.
+SHORT = {"pcp_hit_rate": "hit", "fastpath_rate": "fast", "refill_pages_per_1k_allocs": "refill/1k",
+         "drain_pages_per_1k_frees": "drain/1k", "zone_lock_wait_ns": "lock ns", "stranded_pages": "stranded",
+         "slowpath_p50_ns": "p50 ns", "slowpath_p99_ns": "p99 ns", "slowpath_p999_ns": "p99.9 ns"}
+WIDTH = 100
+
+
+def _width(head, body):
+    return max(len(report.md_table(head, [cells])[:0] or "| " + " | ".join(cells) + " |") for cells in [head] + body)
+
+
 def table(pairs, label_a="A", label_b="B"):
     # label_a/label_b name A and B in the lines listing unmatched rows
-    """Markdown: name, A ns/op, B ns/op, B/A, counters as 'a → b'; then unmatched names."""
+    """Markdown: name, A ns/op, B ns/op, B/A, and the counters that differ between A and B
+    somewhere ('a → b'), as many as fit in WIDTH characters; the other differing counters
+    follow as (name, counter, A, B) lines; then the unmatched names."""
     both = [(n, a, b) for n, a, b in pairs if a is not None and b is not None]
     keys = set()
     for _, a, b in both:
         keys |= set(a.counters) | set(b.counters)
     counters = [k for k in SHOWN if k in keys] + sorted(keys - set(SHOWN) - HIDDEN - report.KNOWN)
-    head = ["name", "A ns/op", "B ns/op", "B/A"] + [f"{k} (A → B)" for k in counters]
+    ok = [(n, a, b) for n, a, b in both if not a.error and not b.error]
+    differing = [k for k in counters if any(a.counters.get(k) != b.counters.get(k) for _, a, b in ok)]
+    head = ["name", "A ns/op", "B ns/op", "B/A"]
     body = []
     for name, a, b in both:
         if a.error or b.error:
-            cells = [name, "error" if a.error else report.fmt_ns(a.ns_per_op),
-                     "error" if b.error else report.fmt_ns(b.ns_per_op), ""]
-            cells += [""] * len(counters)
+            body.append([name, "error" if a.error else report.fmt_ns(a.ns_per_op),
+                         "error" if b.error else report.fmt_ns(b.ns_per_op), ""])
         else:
             ratio = b.ns_per_op / a.ns_per_op if a.ns_per_op else float("nan")
-            cells = [name, report.fmt_ns(a.ns_per_op), report.fmt_ns(b.ns_per_op), f"{ratio:.2f}"]
-            for k in counters:
-                va, vb = a.counters.get(k), b.counters.get(k)
-                cells.append(fmt_counter(va) if va == vb else f"{fmt_counter(va)} → {fmt_counter(vb)}")
-        body.append(cells)
+            body.append([name, report.fmt_ns(a.ns_per_op), report.fmt_ns(b.ns_per_op), f"{ratio:.2f}"])
+
+    def cell(a, b, k):
+        if a.error or b.error:
+            return ""
+        va, vb = a.counters.get(k), b.counters.get(k)
+        return fmt_counter(va) if va == vb else f"{fmt_counter(va)} → {fmt_counter(vb)}"
+
+    inline, rest = [], []
+    for k in differing:
+        trial_head = head + [SHORT.get(k, k)]
+        trial_body = [row + [cell(a, b, k)] for row, (_, a, b) in zip(body, both)]
+        if not rest and _width(trial_head, trial_body) <= WIDTH:
+            head, body = trial_head, trial_body
+            inline.append(k)
+        else:
+            rest.append(k)
     out = report.md_table(head, body)
+    if inline:
+        out += "\n" + textwrap.fill("columns: " + ", ".join(f"{SHORT.get(k, k)} = {k}" for k in inline
+                                                           if SHORT.get(k, k) != k) +
+                                    " (A → B where they differ; counters equal on every row are left out)",
+                                    WIDTH) + "\n"
+    if rest:
+        lines = [[n, k, fmt_counter(a.counters.get(k)), fmt_counter(b.counters.get(k))]
+                 for k in rest for n, a, b in ok if a.counters.get(k) != b.counters.get(k)]
+        out += "\nother counters that differ:\n\n" + report.md_table(["name", "counter", "A", "B"], lines)
     for label, names in ((label_a, [n for n, a, b in pairs if b is None]),
                          (label_b, [n for n, a, b in pairs if a is None])):
         if names:
             more = f", ... ({len(names) - 6} more)" if len(names) > 6 else ""
-            out += f"\nonly in {label} ({len(names)} rows): " + ", ".join(names[:6]) + more + "\n"
+            out += "\n" + textwrap.fill(f"only in {label} ({len(names)} rows): " + ", ".join(names[:6]) + more,
+                                        WIDTH) + "\n"
     return out
 
 
@@ -229,7 +266,7 @@ def main(argv):
     elif not a.table:
         print("compare: Google Benchmark's compare.py is not available (apt-get install"
               " libbenchmark-tools python3-scipy); showing this script's table", file=sys.stderr)
-    print(f"# {heading}\n")
+    print(textwrap.fill(f"# {heading}", WIDTH, subsequent_indent="# ") + "\n")
     sys.stdout.write(table(pairs, *labels))
     return 0
 

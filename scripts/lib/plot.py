@@ -144,7 +144,9 @@ def plan(run):
             pl.add(label, [(int(r.params["cpus"]), r.counters[key]) for r in grs],
                    dashed=grs[0].is_peer)
         pl.xtics = [(str(x), x) for x in sorted({int(r.params["cpus"]) for r in have})]
-        pl.logy = False
+        # stranded pages grow with CPUs: log-log, so linear growth is a straight line (on a
+        # log x with a linear y it looks exponential); the hit rate is a fraction, linear
+        pl.logy = key == "stranded_pages"
         if key == "pcp_hit_rate":
             pl.yrange = "[0:1.05]"
         plots.append(pl)

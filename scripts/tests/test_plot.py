@@ -41,6 +41,14 @@ class PlanTest(unittest.TestCase):
         self.assertEqual(p.series[0][1], [(1, 1.0), (2, 0.98), (4, 0.9), (8, 0.7)])
         self.assertEqual(self.plots["vcpu-stranded-pages"].series[1][1][-1], (8, 372.0))
 
+    def test_stranded_pages_log_log_hit_rate_linear(self):
+        # linear growth in CPUs must look linear: log x (the CPU counts) and log y
+        stranded = plot.gp_block(self.plots["vcpu-stranded-pages"], "png")
+        self.assertIn("set logscale y", stranded)
+        hit = plot.gp_block(self.plots["vcpu-pcp-hit-rate"], "png")
+        self.assertNotIn("set logscale y", hit)
+        self.assertIn("set yrange [0:1.05]", hit)
+
     def test_slowpath_percentiles(self):
         p = self.plots["slowpath-slowpath"]
         self.assertEqual([l for l, _ in p.xtics], ["p50", "p99", "p99.9"])
