@@ -73,12 +73,60 @@ install_peers() {
 	return 0
 }
 
+# built_bins TARGET...: the optimised build's bin folder, with the targets (Bazel labels
+# like //alloc:show) up to date in it. When none of the project's sources is newer than
+# any of their binaries it answers at once, without Bazel (no server started: scripts
+# that only run a binary start in milliseconds); else it builds them, then records where
+# the optimised outputs are (.cache/bazel-bin: bazel-bin itself follows the last build's
+# configuration, an ASan one after scripts/test).
+built_bins() {
+	local stamp="$ROOT/.cache/bazel-bin" dir="" t f mark stale=0
+	[ -f "$stamp" ] && dir=$(cat "$stamp")
+	# Bazel keeps an unchanged output's old mtime, so each target's freshness is a stamp
+	# written after its last successful build, not the binary's own time.
+	if [ -n "$dir" ]; then
+		for t in "$@"; do
+			f="$dir/${t#//}"
+			f=${f/://}
+			mark="$ROOT/.cache/built/$(printf '%s' "$t" | tr '/:' '__')"
+			if [ ! -x "$f" ] || [ ! -e "$mark" ] || [ -n "$(find "$ROOT/alloc" "$ROOT/pcp" "$ROOT/bench" \
+				"$ROOT/third_party" "$ROOT/WORKSPACE" "$ROOT/BUILD" "$ROOT/.bazelrc" -newer "$mark" -print -quit 2>/dev/null)" ]; then
+				stale=1
+				break
+			fi
+		done
+		[ "$stale" = 0 ] && { printf '%s\n' "$dir"; return 0; }
+	fi
+	install_deps
+	mkdir -p "$ROOT/.cache/built"
+	: >"$ROOT/.cache/bazel-used-$$"        # for bazel_stop: $$ is the script's, even in $(...)
+	local started
+	started=$(mktemp "$ROOT/.cache/built/.start.XXXXXX")   # sources changed during the build stay newer
+	bazel_cmd build --color=no --curses=no "$@" >/dev/null 2>&1 || {
+		rm -f "$started"
+		die "the build failed: run 'bazel build $*' to see why"
+	}
+	dir=$(bazel_cmd info bazel-bin 2>/dev/null)
+	printf '%s\n' "$dir" >"$stamp"
+	for t in "$@"; do
+		mark="$ROOT/.cache/built/$(printf '%s' "$t" | tr '/:' '__')"
+		cp -p "$started" "$mark"
+	done
+	rm -f "$started"
+	printf '%s\n' "$dir"
+}
+
 # Bazel leaves a server running; scripts stop it on exit so CI leaves nothing behind.
 # (bazel_cmd often runs in a subshell - a pipeline, $(...) - so no flag is kept: stop always.)
 bazel_cmd() {
 	bazel "$@"
 }
 bazel_stop() {
+	if [ "${BAZEL_ONLY_IF_USED:-0}" = 1 ]; then
+		# only scripts that ran Bazel (built_bins) stop its server
+		[ -e "$ROOT/.cache/bazel-used-$$" ] || return 0
+		rm -f "$ROOT/.cache/bazel-used-$$"
+	fi
 	if command -v bazel >/dev/null 2>&1 && [ -f "$ROOT/WORKSPACE" ]; then
 		(cd "$ROOT" && bazel shutdown >/dev/null 2>&1) || true
 	fi
