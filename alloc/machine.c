@@ -76,6 +76,15 @@ static int machine_fits_host(const struct machine_desc *d, unsigned long max_pfn
 
 static void machine_set_live(struct machine *m, bool live);
 
+void *page_address_unbacked(struct machine *m)
+{
+	if (!atomic_exchange(&m->warned_unbacked, 1))
+		fprintf(m->report ? m->report : stderr,
+			"page_address: machine '%s' is not backed: its frames have no memory (build it with --backed, "
+			"'backed = yes' in a config, or pagealloc_desc_backed(d, true))\n", m->desc.name);
+	return NULL;
+}
+
 static void *map_zeroed(size_t bytes)
 {
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

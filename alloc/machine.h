@@ -114,6 +114,7 @@ struct machine {
 	int min_free_kbytes;                    /* in force */
 	int user_min_free_kbytes;
 	_Atomic long nr_bad_pages;
+	_Atomic int warned_unbacked;            /* page_address_unbacked said so */
 	FILE *report;                           /* bad_page() and warnings; stderr by default */
 	struct slowpath_state *slow;            /* alloc/slowpath.c */
 	_Atomic unsigned long offcpu_vm_events[NR_VM_EVENT_ITEMS]; /* kswapd: threads that are no CPU */
@@ -197,10 +198,14 @@ static inline struct zone *page_zone(struct machine *m, const struct page *p) { 
 static inline int page_to_nid(struct machine *m, const struct page *p) { return page_zone(m, p)->node; }
 static inline int numa_node_id(void) { return current_binding.cs ? current_binding.cs->node : 0; }
 
-/* Backed mode: the frame's memory; NULL in metadata-only mode. */
+/* A machine without an arena has no memory behind its frames: said once a machine, NULL. */
+void *page_address_unbacked(struct machine *m);
+/* Backed mode: the frame's memory; NULL (and the message above) in metadata-only mode. */
 static inline void *__page_address(struct machine *m, const struct page *p)
 {
-	return m->arena ? m->arena + (__page_to_pfn(m, p) << PAGE_SHIFT) : NULL;
+	if (unlikely(!m->arena))
+		return page_address_unbacked(m);
+	return m->arena + (__page_to_pfn(m, p) << PAGE_SHIFT);
 }
 static inline void *page_address(const struct page *p) { return __page_address(current_machine(), p); }
 

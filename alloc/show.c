@@ -35,31 +35,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "show: unexpected argument '%s'\n", argc > 2 ? argv[2] : "");
 		return usage(stderr);
 	}
+	if (!show_proc_known(argv[1])) {
+		fprintf(stderr, "show: unknown dump '%s'\n", argv[1]);
+		return usage(stderr);
+	}
 	struct machine *m = machine_create(&d, err, sizeof(err));
 	if (!m) {
 		fprintf(stderr, "show: %s\n", err);
 		return 2;
 	}
-	const char *what = argv[1];
 	int rc = 0;
-	if (!strcmp(what, "buddyinfo"))
-		show_buddyinfo(m, stdout);
-	else if (!strcmp(what, "pagetypeinfo"))
-		show_pagetypeinfo(m, stdout);
-	else if (!strcmp(what, "zoneinfo"))
-		show_zoneinfo(m, stdout);
-	else if (!strcmp(what, "vmstat"))
-		show_vmstat(m, stdout);
-	else if (!strcmp(what, "zonelists")) {
-		char buf[4096];
-		for (int nid = 0; nid < m->nr_nodes; nid++) {
-			zonelist_format(node_zonelist(m, nid, 0), buf, sizeof(buf));
-			printf("node %d fallback:   %s\n", nid, buf);
-			zonelist_format(node_zonelist(m, nid, __GFP_THISNODE), buf, sizeof(buf));
-			printf("node %d thisnode:   %s\n", nid, buf);
-		}
-	} else {
-		fprintf(stderr, "show: unknown dump '%s'\n", what);
+	if (show_proc(m, argv[1], stdout)) {
+		fprintf(stderr, "show: unknown dump '%s'\n", argv[1]);
 		rc = usage(stderr);
 	}
 	machine_destroy(m);

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "alloc/internal.h"
+#include "alloc/page_alloc.h"
+#include "alloc/rcu.h"
 #include "alloc/vmstat.h"
 #include "pcp/pcp.h"
 
@@ -299,4 +301,44 @@ void show_vmstat(struct machine *m, FILE *f)
 				sum += zone_pcp_stat(&m->node_data[nid]->node_zones[z], (enum pcp_stat_item)i);
 		fprintf(f, "%s %lu\n", pcp_stat_names[i], sum);
 	}
+}
+
+void show_zonelists(struct machine *m, FILE *f)
+{
+	char buf[4096];
+
+	zonelist_read_lock();
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		zonelist_format(node_zonelist(m, nid, 0), buf, sizeof(buf));
+		fprintf(f, "node %d fallback:   %s\n", nid, buf);
+		zonelist_format(node_zonelist(m, nid, __GFP_THISNODE), buf, sizeof(buf));
+		fprintf(f, "node %d thisnode:   %s\n", nid, buf);
+	}
+	zonelist_read_unlock();
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(struct machine *m, FILE *f);
+} proc_dumps[] = {
+	{ "buddyinfo", show_buddyinfo }, { "pagetypeinfo", show_pagetypeinfo }, { "zoneinfo", show_zoneinfo },
+	{ "vmstat", show_vmstat },       { "zonelists", show_zonelists },
+};
+
+bool show_proc_known(const char *what)
+{
+	for (size_t i = 0; i < sizeof(proc_dumps) / sizeof(proc_dumps[0]); i++)
+		if (!strcmp(proc_dumps[i].name, what))
+			return true;
+	return false;
+}
+
+int show_proc(struct machine *m, const char *what, FILE *f)
+{
+	for (size_t i = 0; i < sizeof(proc_dumps) / sizeof(proc_dumps[0]); i++)
+		if (!strcmp(proc_dumps[i].name, what)) {
+			proc_dumps[i].fn(m, f);
+			return 0;
+		}
+	return -1;
 }

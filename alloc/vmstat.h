@@ -9,6 +9,7 @@
 #ifndef ALLOC_VMSTAT_H
 #define ALLOC_VMSTAT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "alloc/mmzone.h"
@@ -94,5 +95,9 @@ void show_buddyinfo(struct machine *m, FILE *f);
 void show_pagetypeinfo(struct machine *m, FILE *f);
 void show_zoneinfo(struct machine *m, FILE *f);
 void show_vmstat(struct machine *m, FILE *f);
+void show_zonelists(struct machine *m, FILE *f);   /* each node's fallback and __GFP_THISNODE lists */
+/* The dump named what ("buddyinfo", "pagetypeinfo", "zoneinfo", "vmstat", "zonelists"); -1: no such dump. */
+int show_proc(struct machine *m, const char *what, FILE *f);
+bool show_proc_known(const char *what);
 
 #endif /* ALLOC_VMSTAT_H */
