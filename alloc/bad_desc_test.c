@@ -78,18 +78,20 @@ static const char *capture_edit(int upto, int at, const char *with, const char *
 	return path;
 }
 
-/* Loading `path` fails with a message holding `part`, and leaves the description alone. */
-static void expect_refused(const char *path, const char *part)
+/* Loading `path` with `load` fails with a message holding `part`, and leaves the description alone. */
+static void expect_load_refused(int (*load)(struct machine_desc *, const char *, char *, size_t), const char *path,
+				const char *part)
 {
 	struct machine_desc d, before;
 	char err[1024] = "";
 
 	machine_desc_default(&d);
 	before = d;
-	CHECK_EQ(machine_desc_load_zoneinfo(&d, path, err, sizeof(err)), -1);
+	CHECK_EQ(load(&d, path, err, sizeof(err)), -1);
 	CHECK_HAS(err, part);
 	CHECK(!memcmp(&d, &before, sizeof(d)));
 }
+static void expect_refused(const char *path, const char *part) { expect_load_refused(machine_desc_load_zoneinfo, path, part); }
 
 /*
  * The whole capture loads and builds a machine the checker passes; the same capture cut
@@ -198,17 +200,9 @@ static void zoneinfo_too_many_cpus(void)
 	free(extra);
 }
 
-/* Loading the config at `path` fails with `part` in the message. */
 static void expect_config_refused(const char *path, const char *part)
 {
-	struct machine_desc d, before;
-	char err[1024] = "";
-
-	machine_desc_default(&d);
-	before = d;
-	CHECK_EQ(machine_desc_load_config(&d, path, err, sizeof(err)), -1);
-	CHECK_HAS(err, part);
-	CHECK(!memcmp(&d, &before, sizeof(d)));
+	expect_load_refused(machine_desc_load_config, path, part);
 }
 
 /*

@@ -584,26 +584,6 @@ static void double_free_from_another_cpu(enum pcp_policy_id pol, enum pcp_scheme
 	machine_destroy(m);
 }
 
-/* run_each_pair(): one case under every (policy, scheme) pair, as memblock's run_top_down/run_bottom_up. */
-#define RUN_EACH_PAIR(test)                                                                         \
-	do {                                                                                        \
-		int _before = t_failed_checks;                                                      \
-		for (int _p = 0; _p < NR_PCP_POLICIES; _p++)                                        \
-			for (int _s = 0; _s < NR_PCP_SCHEMES; _s++) {                               \
-				int _b = t_failed_checks;                                           \
-				test((enum pcp_policy_id)_p, (enum pcp_scheme_id)_s);               \
-				if (t_failed_checks != _b)                                          \
-					fprintf(stderr, "  (in %s, %s-%s)\n", #test, pcp_policies[_p].name, \
-						pcp_scheme_name((enum pcp_scheme_id)_s));           \
-			}                                                                           \
-		if (t_failed_checks == _before) {                                                   \
-			t_passed++;                                                                 \
-			printf("ok   %s\n", #test);                                                 \
-		} else {                                                                            \
-			t_failed++;                                                                 \
-			printf("FAIL %s\n", #test);                                                 \
-		}                                                                                   \
-	} while (0)
 
 int main(void)
 {

@@ -6,6 +6,7 @@
 #ifndef ALLOC_INTERNAL_H
 #define ALLOC_INTERNAL_H
 
+#include <stdarg.h>
 #include <time.h>
 
 #include "alloc/machine.h"
@@ -148,6 +149,8 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 void bad_page(struct machine *m, unsigned long pfn, const char *reason, const char *expected, const char *found);
 /* "flags 0x2 (on a pcp list) order 0": a page's state, for bad_page()'s "found". */
 void page_state_str(const struct page *p, char *buf, size_t n);
+/* "WARNING: ..." and a newline to m->report (stderr without a machine), flushed. */
+void vwarnf(struct machine *m, const char *fmt, va_list ap);
 struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int alloc_flags, const struct alloc_context *ac);
 bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int classzone_idx,
 			 unsigned int alloc_flags, long free_pages);

@@ -50,17 +50,23 @@ void page_state_str(const struct page *p, char *buf, size_t n)
 		 flags & PG_hwpoison ? " (poisoned)" : "", order);
 }
 
-static void __attribute__((noinline, cold, format(printf, 2, 3))) warnf(struct machine *m, const char *fmt, ...)
+void vwarnf(struct machine *m, const char *fmt, va_list ap)
 {
 	FILE *f = m && m->report ? m->report : stderr;
-	va_list ap;
 
 	fputs("WARNING: ", f);
-	va_start(ap, fmt);
 	vfprintf(f, fmt, ap);
-	va_end(ap);
 	fputc('\n', f);
 	fflush(f);
+}
+
+static void __attribute__((noinline, cold, format(printf, 2, 3))) warnf(struct machine *m, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnf(m, fmt, ap);
+	va_end(ap);
 }
 
 static void __attribute__((noinline, cold)) warn_bad_gfp(struct machine *m, gfp_t gfp_mask)

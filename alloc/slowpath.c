@@ -352,13 +352,9 @@ static void __attribute__((format(printf, 3, 4))) warn_once(struct machine *m, e
 
 	if (m->slow && (atomic_fetch_or(&m->slow->warned_once, (unsigned)w) & (unsigned)w))
 		return;
-	FILE *f = m->report ? m->report : stderr;
-	fputs("WARNING: ", f);
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	vwarnf(m, fmt, ap);
 	va_end(ap);
-	fputc('\n', f);
-	fflush(f);
 }
 
 /*

@@ -68,17 +68,41 @@ static int t_passed, t_failed;
 		}                                                                           \
 	} while (0)
 
+/* One test's verdict: passed when no check failed since `before`. */
+static inline void t_verdict(const char *name, int before)
+{
+	if (t_failed_checks == before) {
+		t_passed++;
+		printf("ok   %s\n", name);
+	} else {
+		t_failed++;
+		printf("FAIL %s\n", name);
+	}
+}
+
 #define RUN(test)                                                                           \
 	do {                                                                                \
 		int _before = t_failed_checks;                                              \
 		test();                                                                     \
-		if (t_failed_checks == _before) {                                           \
-			t_passed++;                                                         \
-			printf("ok   %s\n", #test);                                         \
-		} else {                                                                    \
-			t_failed++;                                                         \
-			printf("FAIL %s\n", #test);                                         \
-		}                                                                           \
+		t_verdict(#test, _before);                                                  \
+	} while (0)
+
+/*
+ * run_each_pair: one case, test(policy, scheme), under every pcp policy and protection
+ * scheme, as memblock's run_top_down()/run_bottom_up() run one case under each variant;
+ * a failed check names the pair it failed under.
+ */
+#define RUN_EACH_PAIR(test)                                                                 \
+	do {                                                                                \
+		int _before = t_failed_checks;                                              \
+		for (int _p = 0; _p < NR_PCP_POLICIES; _p++)                                \
+			for (int _s = 0; _s < NR_PCP_SCHEMES; _s++) {                       \
+				int _b = t_failed_checks;                                   \
+				test((enum pcp_policy_id)_p, (enum pcp_scheme_id)_s);       \
+				if (t_failed_checks != _b)                                  \
+					fprintf(stderr, "  (in %s, policy %d, scheme %d)\n", #test, _p, _s); \
+			}                                                                   \
+		t_verdict(#test, _before);                                                  \
 	} while (0)
 
 #define TEST_SUMMARY()                                                                      \

@@ -23,14 +23,18 @@ DEPS=(
 log() { printf '%s\n' "$*" >&2; }
 die() { printf '%s: error: %s\n' "$(basename "$0")" "$*" >&2; exit 2; }
 
+# missing_pkgs "pkg file" ...: the packages whose proving file is absent, one a line.
+missing_pkgs() {
+	local entry
+	for entry in "$@"; do
+		[ -e "${entry#* }" ] || printf '%s\n' "${entry%% *}"
+	done
+}
+
 # install_deps [extra "pkg file" ...]: apt-get install whatever is missing; silent when all present.
 install_deps() {
-	local missing=() entry pkg file
-	for entry in "${DEPS[@]}" "$@"; do
-		pkg=${entry%% *}
-		file=${entry#* }
-		[ -e "$file" ] || missing+=("$pkg")
-	done
+	local missing=()
+	mapfile -t missing < <(missing_pkgs "${DEPS[@]}" "$@")
 	[ ${#missing[@]} -eq 0 ] && return 0
 	log "installing: ${missing[*]}"
 	local sudo=""
@@ -50,13 +54,9 @@ PEER_DEPS=(
 )
 PEERS_MISSING=""
 install_peers() {
-	local entry pkg file missing=() updated=0 sudo="" why
+	local pkg missing=() updated=0 sudo="" why
 	[ "$(id -u)" -ne 0 ] && sudo="sudo"
-	for entry in "${PEER_DEPS[@]}"; do
-		pkg=${entry%% *}
-		file=${entry#* }
-		[ -e "$file" ] || missing+=("$pkg")
-	done
+	mapfile -t missing < <(missing_pkgs "${PEER_DEPS[@]}")
 	[ ${#missing[@]} -eq 0 ] && return 0
 	log "installing the peers: ${missing[*]}"
 	for pkg in "${missing[@]}"; do
