@@ -56,6 +56,18 @@
 #ifndef __always_inline                 /* glibc's sys/cdefs.h has it too, the same */
 #define __always_inline         inline __attribute__((always_inline))  /* the hit paths' helpers: never a call */
 #endif
+/*
+ * The kernel-named functions of the hit paths (__alloc_pages_nodemask, alloc_pages,
+ * rmqueue_pcplist_fast, __free_pages, ...): always inline, as LTO and the kernel make
+ * them, except in the profiling build (bazel --config=profile, scripts/perf-profile),
+ * where each keeps a frame of its own so that perf can name it. That build is for
+ * attribution, not for time.
+ */
+#ifdef PAGEALLOC_PROFILE
+#define __hot_inline            __attribute__((noinline, unused))
+#else
+#define __hot_inline            __always_inline
+#endif
 #define __cacheline_aligned     __attribute__((aligned(SMP_CACHE_BYTES)))
 
 /*

@@ -321,7 +321,7 @@ static inline int fast_gfp_zone(gfp_t gfp_mask, unsigned int order)
 	return high;
 }
 
-static __always_inline struct page *
+static __hot_inline struct page *
 get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_mask, const struct zoneref *z,
 			    bool local, enum pcp_policy_id pid, enum pcp_scheme_id scheme)
 {
@@ -354,7 +354,7 @@ static struct page *__alloc_pages_nodemask_general(struct machine *m, gfp_t gfp_
 						   struct zonelist *zonelist, nodemask_t *nodemask);
 
 /* Always inline (LTO carries it to callers), as alloc_pages_node: the fast attempt, then a call. */
-__always_inline struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
+__hot_inline struct page *__alloc_pages_nodemask(gfp_t gfp_mask, unsigned int order, struct zonelist *zonelist,
 						    nodemask_t *nodemask)
 {
 	struct machine *m = current_machine();
@@ -484,7 +484,7 @@ static struct page *__attribute__((noinline)) alloc_pages_node_general(int nid, 
  * its watermark and the pcp protocol guard everything taken from it. Anything else goes
  * the general way, which takes the head again.
  */
-__always_inline struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
+__hot_inline struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned int order)
 {
 	struct cpu_state *cs = current_binding.cs;      /* a CPU: bound, so the machine is set too */
 	struct machine *m = current_machine();
@@ -500,7 +500,7 @@ __always_inline struct page *alloc_pages_node(int nid, gfp_t gfp_mask, unsigned 
 	return alloc_pages_node_general(nid, gfp_mask, order, false);
 }
 
-__always_inline struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
+__hot_inline struct page *alloc_pages(gfp_t gfp_mask, unsigned int order)
 {
 	return alloc_pages_node(-1, gfp_mask, order);
 }
@@ -634,7 +634,7 @@ static bool __attribute__((noinline)) free_pages_fast_retarget(struct machine *m
 /* What the inline free did: nothing (the general path checks and reports), all, or claimed the page only. */
 enum fast_free { FREE_UNTOUCHED, FREE_DONE, FREE_CLAIMED };
 
-static __always_inline enum fast_free free_pages_fast(struct machine *m, struct cpu_state *cs, struct page *page,
+static __hot_inline enum fast_free free_pages_fast(struct machine *m, struct cpu_state *cs, struct page *page,
 						      unsigned long pfn, unsigned int order)
 {
 	if (unlikely(order))
@@ -669,7 +669,7 @@ static __always_inline enum fast_free free_pages_fast(struct machine *m, struct 
 														 : FREE_CLAIMED;
 }
 
-__always_inline void __free_pages(struct page *page, unsigned int order)
+__hot_inline void __free_pages(struct page *page, unsigned int order)
 {
 	struct cpu_state *cs = current_binding.cs;      /* a CPU: bound, so the machine is set too */
 

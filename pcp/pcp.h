@@ -391,7 +391,7 @@ static __always_inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol
  * entry points' per-pair dispatch (pcp_fast_dispatch), so that each pair's copy keeps only
  * its own policy's steps and its own protection.
  */
-static __always_inline struct page *
+static __hot_inline struct page *
 rmqueue_pcplist_fast(struct cpu_state *cs, struct zone *zone, gfp_t gfp_flags, int migratetype, bool local,
 		     enum pcp_policy_id pid, enum pcp_scheme_id scheme)
 {
@@ -429,7 +429,7 @@ rmqueue_pcplist_fast(struct cpu_state *cs, struct zone *zone, gfp_t gfp_flags, i
  * by the protocol above) and keeps high within them; check_machine checks that it does.
  * The page's state is written here, once.
  */
-static __always_inline bool
+static __hot_inline bool
 free_unref_page_fast(struct zone *zone, struct page *page, int migratetype, enum pcp_policy_id pid,
 		     enum pcp_scheme_id scheme)
 {
