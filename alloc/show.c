@@ -2,7 +2,7 @@
 /*
  * show - build a machine model and print one of its /proc dumps, so a configuration
  * can be checked before it is benchmarked.
- *   show buddyinfo|pagetypeinfo|zoneinfo|vmstat|zonelists [machine options]
+ *   show buddyinfo|pagetypeinfo|zoneinfo|vmstat|modelstat|zonelists [machine options]
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 
 static int usage(FILE *f)
 {
-	fprintf(f, "usage: show buddyinfo|pagetypeinfo|zoneinfo|vmstat|zonelists [machine options]\n\n%s",
+	fprintf(f, "usage: show buddyinfo|pagetypeinfo|zoneinfo|vmstat|modelstat|zonelists [machine options]\n\n%s",
 		machine_options_help);
 	return f == stderr ? 2 : 0;
 }

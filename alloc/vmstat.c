@@ -227,9 +227,9 @@ void show_pagetypeinfo(struct machine *m, FILE *f)
 	}
 }
 
-void show_zoneinfo(struct machine *m, FILE *f)
+static void show_zoneinfo_4_12(struct machine *m, FILE *f)
 {
-	const bool v6 = m->pcp_policy->autotune;
+	const bool v6 = false;
 
 	for (int nid = 0; nid < m->nr_nodes; nid++) {
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
@@ -272,28 +272,163 @@ void show_zoneinfo(struct machine *m, FILE *f)
 	}
 }
 
-void show_vmstat(struct machine *m, FILE *f)
+/* A model counter by its kernel name, for one zone (only != NULL) or summed over every zone. */
+static bool zone_counter(struct machine *m, struct zone *only, const char *name, long *v)
+{
+	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
+		if (!strcmp(zone_stat_names[i], name)) {
+			*v = 0;
+			for_each_zone(m, zone)
+				if (!only || zone == only)
+					*v += zone_page_state(zone, (enum zone_stat_item)i);
+			return true;
+		}
+	for (int i = 0; i < NR_VM_NUMA_STAT_ITEMS; i++)
+		if (!strcmp(numa_stat_names[i], name)) {
+			*v = 0;
+			for_each_zone(m, zone)
+				if (!only || zone == only)
+					*v += (long)zone_numa_state(zone, (enum numa_stat_item)i);
+			return true;
+		}
+	return false;
+}
+
+/* A node counter: the LRU sizes are the model's zone ones summed (nid -1: every node); the rest it does not keep. */
+static long node_counter(struct machine *m, int nid, const char *name)
+{
+	static const char *const lru[] = { "nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file",
+					   "nr_unevictable" };
+	char zname[64];
+	long sum = 0, v;
+
+	for (size_t i = 0; i < sizeof(lru) / sizeof(lru[0]); i++) {
+		if (strcmp(lru[i], name))
+			continue;
+		snprintf(zname, sizeof(zname), "nr_zone_%s", name + 3);
+		for_each_zone(m, zone)
+			if ((nid < 0 || zone->node == nid) && zone_counter(m, zone, zname, &v))
+				sum += v;
+		return sum;
+	}
+	return 0;
+}
+
+/* 6.18's zoneinfo_show_print: the per-node block on a node's first populated zone, boost and promo, cma, Device. */
+static void show_zoneinfo_6_18(struct machine *m, FILE *f)
+{
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		pg_data_t *pgdat = m->node_data[nid];
+		bool node_done = false;
+		for (int z = 0; z <= MAX_NR_ZONES; z++) {       /* MAX_NR_ZONES: 6.18's ZONE_DEVICE, never populated here */
+			struct zone *zone = z < MAX_NR_ZONES ? &pgdat->node_zones[z] : NULL;
+			fprintf(f, "Node %d, zone %8s", nid, zone ? zone->name : "Device");
+			if (zone && populated_zone(zone) && !node_done) {
+				fprintf(f, "\n  per-node stats");
+				for (int i = 0; proc_6_18_node_stats[i]; i++)
+					fprintf(f, "\n      %-12s %ld", proc_6_18_node_stats[i], node_counter(m, nid, proc_6_18_node_stats[i]));
+				node_done = true;
+			}
+			unsigned long mn = zone ? min_wmark_pages(zone) : 0, lo = zone ? low_wmark_pages(zone) : 0;
+			unsigned long hi = zone ? high_wmark_pages(zone) : 0;
+			fprintf(f, "\n  pages free     %lu\n        boost    %lu\n        min      %lu\n        low      %lu"
+				   "\n        high     %lu\n        promo    %lu\n        spanned  %lu\n        present  %lu"
+				   "\n        managed  %lu\n        cma      %lu",
+				zone ? zone_page_state(zone, NR_FREE_PAGES) : 0, 0UL, mn, lo, hi, hi + (hi - lo),
+				zone ? zone->spanned_pages : 0, zone ? zone->present_pages : 0, zone ? zone->managed_pages : 0, 0UL);
+			/* the Device column: the zones above reach it with no more managed pages, as Movable's */
+			fprintf(f, "\n        protection: (");
+			for (int i = 0; i <= MAX_NR_ZONES; i++)
+				fprintf(f, "%s%ld", i ? ", " : "", zone ? zone->lowmem_reserve[i < MAX_NR_ZONES ? i : MAX_NR_ZONES - 1] : 0L);
+			fputc(')', f);
+			if (!zone || !populated_zone(zone)) {
+				fputc('\n', f);
+				continue;
+			}
+			for (int i = 0; proc_6_18_zone_stats[i]; i++) {
+				long v = 0;
+				zone_counter(m, zone, proc_6_18_zone_stats[i], &v);
+				fprintf(f, "\n      %-12s %ld", proc_6_18_zone_stats[i], v);
+			}
+			fprintf(f, "\n  pagesets");
+			for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
+				struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
+				fprintf(f, "\n    cpu: %i\n              count:    %i\n              high:     %i"
+					   "\n              batch:    %i\n              high_min: %i\n              high_max: %i",
+					cpu, READ_ONCE(ps->pcp.count), READ_ONCE(ps->pcp.high), READ_ONCE(ps->pcp.batch),
+					READ_ONCE(ps->pcp.high_min), READ_ONCE(ps->pcp.high_max));
+				fprintf(f, "\n  vm stats threshold: %d", READ_ONCE(ps->stat_threshold));
+			}
+			fprintf(f, "\n  node_unreclaimable:  %u\n  start_pfn:           %lu\n", 0u, zone->zone_start_pfn);
+		}
+	}
+}
+
+void show_zoneinfo(struct machine *m, FILE *f)
+{
+	if (m->pcp_policy->proc_format == PROC_FORMAT_6_18)
+		show_zoneinfo_6_18(m, f);
+	else
+		show_zoneinfo_4_12(m, f);
+}
+
+/* 6.18's /proc/vmstat, every line in its order: the model's value where it keeps one, else 0. */
+static void show_vmstat_6_18(struct machine *m, FILE *f)
+{
+	unsigned long ev[NR_VM_EVENT_ITEMS];
+
+	all_vm_events(m, ev);
+	for (int i = 0; proc_6_18_vmstat[i]; i++) {
+		const char *name = proc_6_18_vmstat[i];
+		long v = 0;
+		if (!zone_counter(m, NULL, name, &v)) {
+			v = node_counter(m, -1, name);
+			for (int e = 0; e < NR_VM_EVENT_ITEMS; e++)
+				if (!strcmp(vm_event_names[e], name))
+					v = (long)ev[e];
+		}
+		fprintf(f, "%s %ld\n", name, v);
+	}
+}
+
+/* The model's counters with the kernel's names (4.12: in the model's order). */
+static void show_vmstat_4_12(struct machine *m, FILE *f)
 {
 	unsigned long ev[NR_VM_EVENT_ITEMS];
 
 	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
-		long sum = 0;
-		for (int nid = 0; nid < m->nr_nodes; nid++)
-			for (int z = 0; z < MAX_NR_ZONES; z++)
-				sum += zone_page_state(&m->node_data[nid]->node_zones[z], (enum zone_stat_item)i);
-		fprintf(f, "%s %ld\n", zone_stat_names[i], sum);
+		long v = 0;
+		zone_counter(m, NULL, zone_stat_names[i], &v);
+		fprintf(f, "%s %ld\n", zone_stat_names[i], v);
 	}
 	for (int i = 0; i < NR_VM_NUMA_STAT_ITEMS; i++) {
-		unsigned long sum = 0;
-		for (int nid = 0; nid < m->nr_nodes; nid++)
-			for (int z = 0; z < MAX_NR_ZONES; z++)
-				sum += zone_numa_state(&m->node_data[nid]->node_zones[z], (enum numa_stat_item)i);
-		fprintf(f, "%s %lu\n", numa_stat_names[i], sum);
+		long v = 0;
+		zone_counter(m, NULL, numa_stat_names[i], &v);
+		fprintf(f, "%s %ld\n", numa_stat_names[i], v);
 	}
 	all_vm_events(m, ev);
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
-		fprintf(f, "%s %lu\n", vm_event_names[i], ev[i]);
-	/* the model's per-CPU list counters, summed over CPUs and zones (no kernel equivalent) */
+		if (!vm_event_model_only(i))
+			fprintf(f, "%s %lu\n", vm_event_names[i], ev[i]);
+}
+
+void show_vmstat(struct machine *m, FILE *f)
+{
+	if (m->pcp_policy->proc_format == PROC_FORMAT_6_18)
+		show_vmstat_6_18(m, f);
+	else
+		show_vmstat_4_12(m, f);
+}
+
+/* Counters no kernel has: the model's events, and the per-CPU list counters summed over CPUs and zones. */
+void show_modelstat(struct machine *m, FILE *f)
+{
+	unsigned long ev[NR_VM_EVENT_ITEMS];
+
+	all_vm_events(m, ev);
+	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
+		if (vm_event_model_only(i))
+			fprintf(f, "%s %lu\n", vm_event_names[i], ev[i]);
 	for (int i = 0; i < NR_PCP_STAT_ITEMS; i++) {
 		unsigned long sum = 0;
 		for (int nid = 0; nid < m->nr_nodes; nid++)
@@ -322,7 +457,7 @@ static const struct {
 	void (*fn)(struct machine *m, FILE *f);
 } proc_dumps[] = {
 	{ "buddyinfo", show_buddyinfo }, { "pagetypeinfo", show_pagetypeinfo }, { "zoneinfo", show_zoneinfo },
-	{ "vmstat", show_vmstat },       { "zonelists", show_zonelists },
+	{ "vmstat", show_vmstat },       { "zonelists", show_zonelists }, { "modelstat", show_modelstat },
 };
 
 bool show_proc_known(const char *what)

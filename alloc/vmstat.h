@@ -14,7 +14,7 @@
 
 #include "alloc/mmzone.h"
 
-/* Event counters, in /proc/vmstat order; model-only ones at the end. */
+/* Event counters, in /proc/vmstat order; model-only ones at the end (vm_event_model_only). */
 #define VM_EVENT_ITEMS(X)                               \
 	X(PGALLOC_DMA, "pgalloc_dma")                   \
 	X(PGALLOC_DMA32, "pgalloc_dma32")               \
@@ -60,6 +60,8 @@ enum vm_event_item {
 	NR_VM_EVENT_ITEMS
 };
 extern const char *const vm_event_names[NR_VM_EVENT_ITEMS];
+/* From PGALLOC_EXTFRAG on, the events are the model's own: show modelstat, not vmstat. */
+static inline bool vm_event_model_only(int item) { return item >= PGALLOC_EXTFRAG; }
 extern const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS];
 extern const char *const numa_stat_names[NR_VM_NUMA_STAT_ITEMS];
 
@@ -95,7 +97,12 @@ void show_buddyinfo(struct machine *m, FILE *f);
 void show_pagetypeinfo(struct machine *m, FILE *f);
 void show_zoneinfo(struct machine *m, FILE *f);
 void show_vmstat(struct machine *m, FILE *f);
-void show_zonelists(struct machine *m, FILE *f);   /* each node's fallback and __GFP_THISNODE lists */
+void show_zonelists(struct machine *m, FILE *f);
+/* The model's own counters, which no kernel has (pcp_*, pgalloc_calls, bad_page, ...). */
+void show_modelstat(struct machine *m, FILE *f);
+/* Which kernel's /proc line sets the dumps print (a policy's, pcp/pcp.h). */
+enum proc_format { PROC_FORMAT_4_12, PROC_FORMAT_6_18 };
+extern const char *const proc_6_18_vmstat[], *const proc_6_18_node_stats[], *const proc_6_18_zone_stats[];   /* each node's fallback and __GFP_THISNODE lists */
 /* The dump named what ("buddyinfo", "pagetypeinfo", "zoneinfo", "vmstat", "zonelists"); -1: no such dump. */
 int show_proc(struct machine *m, const char *what, FILE *f);
 bool show_proc_known(const char *what);

@@ -72,7 +72,8 @@ unsigned long pagealloc_page_to_pfn(const struct page *page);
 
 /* 0 when every invariant holds, else -1 and the first problem (no other thread may run). */
 int pagealloc_check(struct machine *m, char *err, size_t errlen);
-/* A /proc dump: "buddyinfo", "pagetypeinfo", "zoneinfo", "vmstat" or "zonelists"; -1: not one. */
+/* A /proc dump - "buddyinfo", "pagetypeinfo", "zoneinfo", "vmstat", "zonelists" - or the
+ * model's own counters, "modelstat"; -1: not one. */
 int pagealloc_show(struct machine *m, const char *what, FILE *f);
 
 #ifdef __cplusplus

@@ -28,6 +28,7 @@ const struct pcp_policy pcp_policies[NR_PCP_POLICIES] = {
 		.batch_scale = false,
 		.batch_cap_bytes = 512 * 1024,
 		.pcp_batch_scale_max = 0,
+		.proc_format = PROC_FORMAT_4_12,
 	},
 	[PCP_POLICY_LINUX_6_X] = {
 		.name = "linux-6.x",
@@ -37,6 +38,7 @@ const struct pcp_policy pcp_policies[NR_PCP_POLICIES] = {
 		.batch_scale = true,
 		.batch_cap_bytes = 1024 * 1024,
 		.pcp_batch_scale_max = 5,
+		.proc_format = PROC_FORMAT_6_18,
 	},
 };
 

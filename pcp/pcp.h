@@ -224,6 +224,7 @@ struct pcp_policy {
 	bool batch_scale;                       /* 6.7+ alloc/free batch scaling */
 	unsigned long batch_cap_bytes;          /* zone_batchsize cap: 512 KiB (4.12), 1 MiB (4.19+) */
 	int pcp_batch_scale_max;                /* CONFIG_PCP_BATCH_SCALE_MAX (6.7+) */
+	enum proc_format proc_format;           /* the /proc line sets show prints (alloc/vmstat.h) */
 };
 extern const struct pcp_policy pcp_policies[NR_PCP_POLICIES];
 const struct pcp_policy *pcp_policy_by_name(const char *name);
