@@ -603,7 +603,13 @@ static void __free_pages_prepared(struct machine *m, struct zone *zone, struct p
 /* The inline free claimed the page, then found it needs more than a list push (a drain, a retarget that failed). */
 static void __attribute__((noinline)) free_pages_claimed(struct machine *m, unsigned long pfn, unsigned int order)
 {
-	__free_pages_prepared(m, pfn_zone(m, pfn), __pfn_to_page(m, pfn), pfn, order);
+	struct zone *zone = pfn_zone(m, pfn);
+
+	if (unlikely(!zone)) {  /* a head in no zone (its block offlined under it): nothing to free it to */
+		bad_page(m, pfn, "free of a pfn outside every zone", "a pfn in a populated zone", "none");
+		return;
+	}
+	__free_pages_prepared(m, zone, __pfn_to_page(m, pfn), pfn, order);
 }
 
 /*
