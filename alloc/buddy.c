@@ -63,9 +63,9 @@ static inline void add_to_free_area(struct zone *z, struct page *page, unsigned 
 
 	set_page_order(page, order, mt);
 	if (tail)
-		plist_add_tail(z, &area->free_list[mt], page);
+		pagelist_add_tail(z, &area->free_list[mt], page);
 	else
-		plist_add(z, &area->free_list[mt], page);
+		pagelist_add(z, &area->free_list[mt], page);
 	WRITE_ONCE(area->nr_free, area->nr_free + 1);
 }
 
@@ -73,7 +73,7 @@ static inline void del_from_free_area(struct zone *z, struct page *page, unsigne
 {
 	struct free_area *area = &z->free_area[order];
 
-	plist_del(z, &area->free_list[page->mt], page);
+	pagelist_del(z, &area->free_list[page->mt], page);
 	rmv_page_order(page);
 	WRITE_ONCE(area->nr_free, area->nr_free - 1);
 }
@@ -174,7 +174,7 @@ static inline void expand(struct zone *zone, struct page *page, unsigned int low
 struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype)
 {
 	for (unsigned int current_order = order; current_order < MAX_ORDER; ++current_order) {
-		struct page *page = plist_first(zone, &zone->free_area[current_order].free_list[migratetype]);
+		struct page *page = pagelist_first(zone, &zone->free_area[current_order].free_list[migratetype]);
 		if (!page)
 			continue;
 		del_from_free_area(zone, page, current_order);
@@ -207,10 +207,10 @@ int move_freepages_block(struct zone *zone, struct page *page, int migratetype)
 			continue;
 		}
 		unsigned int order = p->order;
-		struct plist *from = &zone->free_area[order].free_list[p->mt];
-		plist_del(zone, from, p);
+		struct pagelist *from = &zone->free_area[order].free_list[p->mt];
+		pagelist_del(zone, from, p);
 		WRITE_ONCE(p->mt, (uint8_t)migratetype);
-		plist_add(zone, &zone->free_area[order].free_list[migratetype], p);
+		pagelist_add(zone, &zone->free_area[order].free_list[migratetype], p);
 		pfn += 1UL << order;
 		pages_moved += 1 << order;
 	}
@@ -260,7 +260,7 @@ int find_suitable_fallback(struct free_area *area, unsigned int order, int migra
 		int fallback_mt = fallbacks[migratetype][i];
 		if (fallback_mt == MIGRATE_TYPES)
 			break;
-		if (plist_empty(&area->free_list[fallback_mt]))
+		if (pagelist_empty(&area->free_list[fallback_mt]))
 			continue;
 		if (can_steal_fallback(order, migratetype))
 			*can_steal = true;
@@ -281,7 +281,7 @@ struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, int start
 		int fallback_mt = find_suitable_fallback(area, current_order, start_migratetype, false, &can_steal);
 		if (fallback_mt == -1)
 			continue;
-		struct page *page = plist_first(zone, &area->free_list[fallback_mt]);
+		struct page *page = pagelist_first(zone, &area->free_list[fallback_mt]);
 		if (can_steal && get_pageblock_migratetype(zone, page) != MIGRATE_HIGHATOMIC)
 			steal_suitable_fallback(zone, page, start_migratetype);
 		/* steal_suitable_fallback may have moved it to our list: unlink from wherever it is */
@@ -337,7 +337,7 @@ bool unreserve_highatomic_pageblock(const struct alloc_context *ac, bool force)
 			continue;
 		zone_lock(zone);
 		for (unsigned int order = 0; order < MAX_ORDER; order++) {
-			struct page *page = plist_first(zone, &zone->free_area[order].free_list[MIGRATE_HIGHATOMIC]);
+			struct page *page = pagelist_first(zone, &zone->free_area[order].free_list[MIGRATE_HIGHATOMIC]);
 			if (!page)
 				continue;
 			if (get_pageblock_migratetype(zone, page) == MIGRATE_HIGHATOMIC) {

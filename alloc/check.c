@@ -107,7 +107,7 @@ static int check_zone(struct zone *zone, char *err, size_t errlen)
 	for (unsigned int o = 0; o < MAX_ORDER; o++) {
 		unsigned long blocks = 0;
 		for (int t = 0; t < MIGRATE_TYPES; t++) {
-			struct plist *l = &zone->free_area[o].free_list[t];
+			struct pagelist *l = &zone->free_area[o].free_list[t];
 			uint32_t prev = PAGE_NIL;
 			unsigned long n = 0;
 			for (uint32_t i = l->head; i != PAGE_NIL; i = idx_page(zone, i)->next) {

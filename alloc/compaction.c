@@ -131,8 +131,8 @@ static enum compact_result compact_finished(struct compact_control *cc)
 	for (unsigned int order = cc->order; order < MAX_ORDER; order++) {
 		struct free_area *area = &zone->free_area[order];
 		bool can_steal;
-		if (!plist_empty(&area->free_list[cc->migratetype]) ||
-		    (cc->migratetype == MIGRATE_MOVABLE && !plist_empty(&area->free_list[MIGRATE_CMA])) ||
+		if (!pagelist_empty(&area->free_list[cc->migratetype]) ||
+		    (cc->migratetype == MIGRATE_MOVABLE && !pagelist_empty(&area->free_list[MIGRATE_CMA])) ||
 		    find_suitable_fallback(area, order, cc->migratetype, true, &can_steal) != -1) {
 			ret = COMPACT_SUCCESS;
 			break;
@@ -194,7 +194,7 @@ static bool isolate_free_block(struct compact_control *cc, struct page *page, un
 		return false;
 	struct free_area *area = &zone->free_area[order];
 	int mt = page->mt;
-	plist_del(zone, &area->free_list[mt], page);
+	pagelist_del(zone, &area->free_list[mt], page);
 	WRITE_ONCE(area->nr_free, area->nr_free - 1);
 	__mod_zone_freepage_state(zone, -(1L << order), mt);
 	for (unsigned long i = 0; i < (1UL << order); i++) {      /* split_page */

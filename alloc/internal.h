@@ -77,17 +77,17 @@ static __always_inline struct page *idx_page(const struct zone *z, uint32_t i)
 		__builtin_unreachable();        /* a page, never NULL: callers' NULL tests fold */
 	return p;
 }
-static inline void plist_init(struct plist *l) { l->head = l->tail = PAGE_NIL; }
-static inline bool plist_empty(const struct plist *l) { return READ_ONCE(l->head) == PAGE_NIL; }
-static inline struct page *plist_first(const struct zone *z, const struct plist *l)
+static inline void pagelist_init(struct pagelist *l) { l->head = l->tail = PAGE_NIL; }
+static inline bool pagelist_empty(const struct pagelist *l) { return READ_ONCE(l->head) == PAGE_NIL; }
+static inline struct page *pagelist_first(const struct zone *z, const struct pagelist *l)
 {
 	return l->head == PAGE_NIL ? NULL : idx_page(z, l->head);
 }
-static inline struct page *plist_last(const struct zone *z, const struct plist *l)
+static inline struct page *pagelist_last(const struct zone *z, const struct pagelist *l)
 {
 	return l->tail == PAGE_NIL ? NULL : idx_page(z, l->tail);
 }
-static inline void plist_add(struct zone *z, struct plist *l, struct page *p)
+static inline void pagelist_add(struct zone *z, struct pagelist *l, struct page *p)
 {
 	uint32_t i = page_idx(z, p);
 	p->prev = PAGE_NIL;
@@ -98,7 +98,7 @@ static inline void plist_add(struct zone *z, struct plist *l, struct page *p)
 		l->tail = i;
 	WRITE_ONCE(l->head, i);
 }
-static inline void plist_add_tail(struct zone *z, struct plist *l, struct page *p)
+static inline void pagelist_add_tail(struct zone *z, struct pagelist *l, struct page *p)
 {
 	uint32_t i = page_idx(z, p);
 	p->next = PAGE_NIL;
@@ -109,7 +109,7 @@ static inline void plist_add_tail(struct zone *z, struct plist *l, struct page *
 		WRITE_ONCE(l->head, i);
 	l->tail = i;
 }
-static inline void plist_del(struct zone *z, struct plist *l, struct page *p)
+static inline void pagelist_del(struct zone *z, struct pagelist *l, struct page *p)
 {
 	if (p->prev != PAGE_NIL)
 		idx_page(z, p->prev)->next = p->next;

@@ -108,7 +108,7 @@ static void free_range_boot(struct zone *zone, unsigned long start, unsigned lon
 		page->order = (uint8_t)order;
 		page->mt = MIGRATE_MOVABLE;
 		page->flags = PG_buddy;
-		plist_add_tail(zone, &area->free_list[MIGRATE_MOVABLE], page);
+		pagelist_add_tail(zone, &area->free_list[MIGRATE_MOVABLE], page);
 		area->nr_free++;
 		freed += 1UL << order;
 		start += 1UL << order;
@@ -129,7 +129,7 @@ static void zone_init(struct machine *m, pg_data_t *pgdat, int z, unsigned long 
 	zone->zone_mem_map = m->mem_map + start;
 	for (int o = 0; o < MAX_ORDER; o++)
 		for (int t = 0; t < MIGRATE_TYPES; t++)
-			plist_init(&zone->free_area[o].free_list[t]);
+			pagelist_init(&zone->free_area[o].free_list[t]);
 }
 
 struct machine *machine_create(const struct machine_desc *d, char *err, size_t errlen)

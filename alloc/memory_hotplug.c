@@ -191,7 +191,7 @@ static unsigned long isolated_free_pages(struct zone *zone, unsigned long start,
 	unsigned long n = 0;
 
 	for (unsigned int o = 0; o < MAX_ORDER; o++) {
-		struct plist *l = &zone->free_area[o].free_list[MIGRATE_ISOLATE];
+		struct pagelist *l = &zone->free_area[o].free_list[MIGRATE_ISOLATE];
 		for (uint32_t i = l->head; i != PAGE_NIL;) {
 			struct page *p = idx_page(zone, i);
 			unsigned long pfn = zone->zone_start_pfn + i;
@@ -200,7 +200,7 @@ static unsigned long isolated_free_pages(struct zone *zone, unsigned long start,
 				continue;
 			n += 1UL << o;
 			if (take) {
-				plist_del(zone, l, p);
+				pagelist_del(zone, l, p);
 				p->flags = 0;
 				WRITE_ONCE(zone->free_area[o].nr_free, zone->free_area[o].nr_free - 1);
 			}
@@ -226,7 +226,7 @@ static void undo_isolate_range(struct zone *zone, unsigned long start, unsigned 
 	/* unlink every isolated block of the range first (chained through ->private), then free */
 	uint32_t chain = PAGE_NIL;
 	for (unsigned int o = 0; o < MAX_ORDER; o++) {
-		struct plist *l = &zone->free_area[o].free_list[MIGRATE_ISOLATE];
+		struct pagelist *l = &zone->free_area[o].free_list[MIGRATE_ISOLATE];
 		for (uint32_t i = l->head; i != PAGE_NIL;) {
 			struct page *p = idx_page(zone, i);
 			unsigned long pfn = zone->zone_start_pfn + i;
@@ -234,7 +234,7 @@ static void undo_isolate_range(struct zone *zone, unsigned long start, unsigned 
 			i = p->next;
 			if (pfn < start || pfn >= end)
 				continue;
-			plist_del(zone, l, p);
+			pagelist_del(zone, l, p);
 			p->flags = 0;
 			p->order = (uint8_t)o;
 			p->private = chain;

@@ -185,13 +185,13 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "PAGE_STATE assumes li
 _Static_assert(sizeof(struct page) == 16, "struct page must stay 16 bytes");
 
 /* A doubly linked list of pages by zone-relative index. */
-struct plist {
+struct pagelist {
 	uint32_t head;                  /* PAGE_NIL when empty; read locklessly with READ_ONCE */
 	uint32_t tail;
 };
 
 struct free_area {
-	struct plist free_list[MIGRATE_TYPES];
+	struct pagelist free_list[MIGRATE_TYPES];
 	unsigned long nr_free;          /* blocks (not pages) on all lists of this order */
 };
 
@@ -215,6 +215,8 @@ typedef struct {
 
 struct machine;
 struct pglist_data;
+struct kswapd;                          /* alloc/reclaim.h */
+struct lru_node;
 struct per_cpu_pageset;
 
 struct zone {
@@ -233,7 +235,7 @@ struct zone {
 	enum zone_type idx;
 	int stat_threshold;                     /* per-CPU vm_stat delta fold threshold */
 	int pcp_nr_cpus;                        /* CPUs of this node (6.x zone_highsize) */
-	int pcp_high_min, pcp_high_max, pcp_batch; /* policy's current per-zone values */
+	int pageset_high_min, pageset_high_max, pageset_batch; /* the kernel's zone->pageset_*: the policy's current per-zone values */
 	long nr_reserved_highatomic;            /* under lock */
 	unsigned long nr_isolate_pageblock;     /* under lock */
 
@@ -247,7 +249,12 @@ struct zone {
 	_Atomic long lock_contended;            /* acquisitions that had to wait */
 };
 
-enum zone_flags { ZONE_RECLAIM_ACTIVE = 1 << 0, ZONE_BOOSTED_WATERMARK = 1 << 1 };
+/*
+ * ZONE_RECLAIM_ACTIVE: reclaim runs on the node (5.13+ caps pcp high then);
+ * ZONE_BELOW_HIGH: 6.7+, the zone was found below its high watermark (pcp high shrinks on
+ * frees, stops growing on refills, until a drain brings it back above).
+ */
+enum zone_flags { ZONE_RECLAIM_ACTIVE = 1 << 0, ZONE_BELOW_HIGH = 1 << 1 };
 
 /* READ_ONCE: memory hotplug grows a zone's span while others free into it */
 static inline unsigned long zone_end_pfn(const struct zone *z) { return READ_ONCE(z->zone_start_pfn) + READ_ONCE(z->spanned_pages); }
@@ -294,8 +301,8 @@ typedef struct pglist_data {
 	unsigned long node_spanned_pages;
 	unsigned long node_present_pages;
 	struct machine *machine;
-	void *kswapd;                           /* slow path: struct kswapd state */
-	void *lru;                              /* slow path: per-node reclaim list */
+	struct kswapd *kswapd;                  /* slow path: kswapd's state (alloc/reclaim.h) */
+	struct lru_node *lru;                   /* slow path: the node's reclaim list (alloc/reclaim.h) */
 } pg_data_t;
 
 #endif /* ALLOC_MMZONE_H */

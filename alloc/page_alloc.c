@@ -153,9 +153,9 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 		if (alloc_harder)
 			return true;
 		for (int mt = 0; mt < MIGRATE_PCPTYPES; mt++)
-			if (!plist_empty(&area->free_list[mt]))
+			if (!pagelist_empty(&area->free_list[mt]))
 				return true;
-		if ((alloc_flags & ALLOC_CMA) && !plist_empty(&area->free_list[MIGRATE_CMA]))
+		if ((alloc_flags & ALLOC_CMA) && !pagelist_empty(&area->free_list[MIGRATE_CMA]))
 			return true;
 	}
 	return false;
@@ -249,14 +249,14 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int allo
 		if (cpusets_enabled() && (alloc_flags & ALLOC_CPUSET) && !__cpuset_zone_allowed(zone, gfp_mask))
 			continue;
 		/*
-		 * 6.7+: a zone found below its high watermark is flagged (ZONE_BELOW_HIGH, the
-		 * flag pcp.c reads as ZONE_BOOSTED_WATERMARK): its pcp high then shrinks on frees
+		 * 6.7+: a zone found below its high watermark is flagged ZONE_BELOW_HIGH: its pcp
+		 * high then shrinks on frees
 		 * and stops growing on refills, until a drain brings the zone back above high.
 		 */
 		if (ac->m->pcp_policy->autotune &&
-		    !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK) &&
+		    !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BELOW_HIGH) &&
 		    !zone_watermark_fast(zone, order, high_wmark_pages(zone), ac_classzone_idx(ac), alloc_flags))
-			atomic_fetch_or_explicit(&zone->flags, ZONE_BOOSTED_WATERMARK, memory_order_relaxed);
+			atomic_fetch_or_explicit(&zone->flags, ZONE_BELOW_HIGH, memory_order_relaxed);
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
 			/* READ_ONCE: memory hotplug recomputes watermarks while we allocate */
 			unsigned long mark = READ_ONCE(zone->_watermark[alloc_flags & ALLOC_WMARK_MASK]);
@@ -335,7 +335,7 @@ get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_m
 	 */
 	long free_pages = atomic_load_explicit(&zone->vm_stat[NR_FREE_PAGES], memory_order_relaxed);
 	unsigned long mark;
-	if (pcp_policies[pid].autotune && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK))
+	if (pcp_policies[pid].autotune && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BELOW_HIGH))
 		mark = high_wmark_pages(zone);
 	else
 		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);

@@ -153,8 +153,8 @@ static inline bool compaction_withdrawn(enum compact_result r)
 #define LRU_ISOLATED    0x80    /* in lru->state: taken off by reclaim or compaction */
 struct lru_node {
 	pthread_mutex_t lock;
-	struct plist reclaimable[MAX_NR_ZONES];        /* PG_lru (maybe also PG_movable); head: newest */
-	struct plist movable[MAX_NR_ZONES];            /* PG_movable only */
+	struct pagelist reclaimable[MAX_NR_ZONES];        /* PG_lru (maybe also PG_movable); head: newest */
+	struct pagelist movable[MAX_NR_ZONES];            /* PG_movable only */
 	unsigned long nr[MAX_NR_ZONES];
 	uint8_t *state;                 /* by pfn - start_pfn: flags | LRU_ISOLATED (machine-wide array) */
 	unsigned long start_pfn, spanned;

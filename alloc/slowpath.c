@@ -81,8 +81,8 @@ int slowpath_init(struct machine *m)
 		}
 		pthread_mutex_init(&lru->lock, NULL);
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
-			plist_init(&lru->reclaimable[z]);
-			plist_init(&lru->movable[z]);
+			pagelist_init(&lru->reclaimable[z]);
+			pagelist_init(&lru->movable[z]);
 		}
 		lru->start_pfn = 0;
 		lru->spanned = m->max_pfn;

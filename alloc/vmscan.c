@@ -47,7 +47,7 @@ static enum zone_stat_item lru_stat(unsigned flags)
 	return (flags & PG_lru) ? NR_ZONE_INACTIVE_FILE : NR_ZONE_ACTIVE_ANON;
 }
 
-static struct plist *lru_list(struct lru_node *lru, struct zone *zone, unsigned flags)
+static struct pagelist *lru_list(struct lru_node *lru, struct zone *zone, unsigned flags)
 {
 	return (flags & PG_lru) ? &lru->reclaimable[zone->idx] : &lru->movable[zone->idx];
 }
@@ -68,7 +68,7 @@ void __lru_add(struct machine *m, struct page *page, int owner, unsigned flags)
 	page->private = (uint32_t)owner;
 	WRITE_ONCE(page->flags, (uint8_t)(PG_head | flags));   /* a free of its buddy may look */
 	lru->state[pfn - lru->start_pfn] = (uint8_t)flags;
-	plist_add(zone, lru_list(lru, zone, flags), page);
+	pagelist_add(zone, lru_list(lru, zone, flags), page);
 	lru->nr[zone->idx] += 1UL << page->order;
 	/* before the unlock: once on the list, reclaim may free the page at once */
 	__mod_zone_page_state(zone, lru_stat(flags), 1L << page->order);
@@ -94,7 +94,7 @@ bool __lru_del(struct machine *m, struct page *page)
 		pthread_mutex_unlock(&lru->lock);
 		return false;
 	}
-	plist_del(zone, lru_list(lru, zone, flags), page);
+	pagelist_del(zone, lru_list(lru, zone, flags), page);
 	lru->nr[zone->idx] -= 1UL << page->order;
 	lru->state[pfn - lru->start_pfn] = 0;
 	WRITE_ONCE(page->flags, (uint8_t)PG_head);
@@ -128,7 +128,7 @@ void lru_isolate_locked(struct lru_node *lru, struct zone *zone, struct page *pa
 	unsigned long i = __page_to_pfn(m, page) - lru->start_pfn;
 	unsigned flags = lru->state[i];
 
-	plist_del(zone, lru_list(lru, zone, flags), page);
+	pagelist_del(zone, lru_list(lru, zone, flags), page);
 	lru->nr[zone->idx] -= 1UL << page->order;
 	lru->state[i] = (uint8_t)(flags | LRU_ISOLATED);
 }
@@ -142,7 +142,7 @@ void lru_putback(struct machine *m, struct page *page)
 	pthread_mutex_lock(&lru->lock);
 	unsigned flags = lru->state[i] & ~LRU_ISOLATED;
 	lru->state[i] = (uint8_t)flags;
-	plist_add(zone, lru_list(lru, zone, flags), page);     /* rotated: the newest again */
+	pagelist_add(zone, lru_list(lru, zone, flags), page);     /* rotated: the newest again */
 	lru->nr[zone->idx] += 1UL << page->order;
 	pthread_mutex_unlock(&lru->lock);
 }
@@ -204,7 +204,7 @@ unsigned long shrink_node(pg_data_t *pgdat, int classzone_idx, unsigned long nr_
 		for (int z = classzone_idx < MAX_NR_ZONES ? classzone_idx : MAX_NR_ZONES - 1; z >= 0; z--) {
 			struct zone *zone = &pgdat->node_zones[z];
 			while (n < SWAP_CLUSTER_MAX && nr_scanned + n < target) {
-				struct page *page = plist_last(zone, &lru->reclaimable[z]);
+				struct page *page = pagelist_last(zone, &lru->reclaimable[z]);
 				if (!page)
 					break;
 				lru_isolate_locked(lru, zone, page);
@@ -294,7 +294,7 @@ int check_lru(struct machine *m, char *err, size_t errlen)
 			struct zone *zone = &pgdat->node_zones[z];
 			unsigned long pages = 0;
 			for (int which = 0; which < 2; which++) {
-				struct plist *l = which ? &lru->movable[z] : &lru->reclaimable[z];
+				struct pagelist *l = which ? &lru->movable[z] : &lru->reclaimable[z];
 				uint32_t prev = PAGE_NIL;
 				unsigned long n = 0;
 				for (uint32_t i = l->head; i != PAGE_NIL; i = idx_page(zone, i)->next) {

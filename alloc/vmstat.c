@@ -58,7 +58,7 @@ void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long del
 }
 
 /* NUMA_HIT/MISS/... per-CPU only: summed when read, no fold on the fast path. */
-void __zone_statistics_miss(struct zone *preferred, struct zone *z, int local)
+void __zone_statistics_miss(struct zone *preferred, struct zone *z, int local_nid)
 {
 	struct per_cpu_pageset *ps = this_cpu_pageset(z);
 
@@ -69,7 +69,7 @@ void __zone_statistics_miss(struct zone *preferred, struct zone *z, int local)
 	} else {
 		WRITE_ONCE(ps->numa_stat[NUMA_HIT], ps->numa_stat[NUMA_HIT] + 1);
 	}
-	if (z->node == local)
+	if (z->node == local_nid)
 		WRITE_ONCE(ps->numa_stat[NUMA_LOCAL], ps->numa_stat[NUMA_LOCAL] + 1);
 	else
 		WRITE_ONCE(ps->numa_stat[NUMA_OTHER], ps->numa_stat[NUMA_OTHER] + 1);
@@ -177,7 +177,7 @@ void show_buddyinfo(struct machine *m, FILE *f)
 	}
 }
 
-static unsigned long plist_len(struct zone *z, struct plist *l)
+static unsigned long pagelist_len(struct zone *z, struct pagelist *l)
 {
 	unsigned long n = 0;
 	for (uint32_t i = l->head; i != PAGE_NIL; i = idx_page(z, i)->next)
@@ -199,7 +199,7 @@ void show_pagetypeinfo(struct machine *m, FILE *f)
 		zone_lock(zone);
 		for (int t = 0; t < MIGRATE_TYPES; t++)
 			for (int o = 0; o < MAX_ORDER; o++)
-				cnt[t][o] = plist_len(zone, &zone->free_area[o].free_list[t]);
+				cnt[t][o] = pagelist_len(zone, &zone->free_area[o].free_list[t]);
 		zone_unlock(zone);
 		for (int t = 0; t < MIGRATE_TYPES; t++) {
 			fprintf(f, "Node %4d, zone %8s, type %12s ", zone->node, zone->name, migratetype_names[t]);

@@ -75,7 +75,7 @@ void count_vm_events_offcpu(enum vm_event_item item, long delta);
 void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long delta);
 /* NUMA_HIT/MISS/FOREIGN/LOCAL/OTHER, per CPU only: summed when read. zone_statistics()
  * itself is inline in pcp/pcp.h, beside the pageset it counts in; this is its rare half. */
-void __zone_statistics_miss(struct zone *preferred, struct zone *z, int local);
+void __zone_statistics_miss(struct zone *preferred, struct zone *z, int local_nid);
 
 static inline long zone_page_state(struct zone *zone, enum zone_stat_item item)
 {

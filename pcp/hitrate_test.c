@@ -581,7 +581,7 @@ static void test_free_batch_scaling_6_x(void)
  * measures count against min(4 * batch = 252, high) = 252: at the 252nd free one drain of
  * clamp(free_count 252, 63, 252 - 63 = 189) = 189 (count 63), at the 441st another (63).
  * Without the flag the same frees never reach high 1084 and drain nothing.
- * ZONE_BOOSTED_WATERMARK (the model's ZONE_BELOW_HIGH): refills no longer raise high, so
+ * ZONE_BELOW_HIGH: refills no longer raise high, so
  * 63 + 126 + 252 + 504 = 945 allocations leave it at 643 (max_nr_alloc 580 lets the factor
  * grow to 4); frees measure count against max(count, high_min) = 643: the 643rd free
  * drains clamp(643, 63, 643 - 63 = 580) = 580 (count 63), and since the zone is above its
@@ -624,7 +624,7 @@ static void test_pressure_flags_6_x(void)
 		z = normal(m);
 		cpu_bind(m, 0);
 		start_of(m, &st);
-		atomic_fetch_or(&z->flags, ZONE_BOOSTED_WATERMARK);
+		atomic_fetch_or(&z->flags, ZONE_BELOW_HIGH);
 		alloc_n(0, 945, 0);
 		CHECK_EQ(stat(m, PCP_STAT_REFILL), 4);
 		CHECK_EQ(stat(m, PCP_STAT_REFILL_PAGES), 945);
@@ -636,7 +636,7 @@ static void test_pressure_flags_6_x(void)
 		CHECK_EQ(stat(m, PCP_STAT_DRAIN), 1);
 		CHECK_EQ(stat(m, PCP_STAT_DRAIN_PAGES), 580);
 		CHECK_EQ(pcp->count, 63);
-		CHECK_EQ(atomic_load(&z->flags) & ZONE_BOOSTED_WATERMARK, 0);
+		CHECK_EQ(atomic_load(&z->flags) & ZONE_BELOW_HIGH, 0);
 		free_n(643, 945 - 643, 0);
 		CHECK_EQ(stat(m, PCP_STAT_DRAIN), 1);
 		CHECK_EQ(pcp->count, 365);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * list_test - struct pcp_list (pcp/pcp.h) is one list in one order, though it is kept in two
- * parts (the newest blocks in mag, the older ones on a plist):
+ * parts (the newest blocks in mag, the older ones on a pagelist):
  *
- *     tail ... plist head | mag[0] ... mag[nr-1]
+ *     tail ... pagelist head | mag[0] ... mag[nr-1]
  *     oldest                                newest (next pop)
  *
  * Each case drives it and a plain reference deque with the same operations and compares
@@ -55,7 +55,7 @@ static bool same_order(const struct pcp_list *l)
 }
 
 /*
- * Fill past the magazine: 3 * PCP_MAG_SIZE adds spill it twice onto the plist.
+ * Fill past the magazine: 3 * PCP_MAG_SIZE adds spill it twice onto the pagelist.
  *   add 0, 1, ..., 86           head = 86, tail = 0
  * Expect: pops return 86, 85, ..., 0 (LIFO across both parts), then the list is empty.
  */

@@ -211,7 +211,7 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 		return;
 	pindex = v412 ? 0 : pindex - 1;
 	/*
-	 * The drain takes from the tails; move every list's mag onto its plist first, so that
+	 * The drain takes from the tails; move every list's mag onto its pagelist first, so that
 	 * no spill happens under zone->lock (it is pcp-local work, and the lock is contended).
 	 */
 	for (int l = 0; l < nr_lists; l++)
@@ -267,7 +267,7 @@ static int nr_pcp_alloc(const struct pcp_policy *pol, struct per_cpu_pages *pcp,
 	if (unlikely(high < base_batch))
 		return 1;
 	batch = order ? base_batch : base_batch << pcp->alloc_factor;
-	if (high_min != high_max && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK)) {
+	if (high_min != high_max && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BELOW_HIGH)) {
 		high = high + batch < high_max ? high + batch : high_max;
 		pcp_set_high(pcp, high);
 		high = pcp->high;
@@ -361,7 +361,7 @@ static int nr_pcp_high(const struct pcp_policy *pol, struct per_cpu_pages *pcp, 
 	}
 	if (high_min == high_max)
 		return high;
-	if (zflags & ZONE_BOOSTED_WATERMARK) {  /* the model's ZONE_BELOW_HIGH */
+	if (zflags & ZONE_BELOW_HIGH) {
 		int fc = pcp->free_count > batch ? pcp->free_count : batch;
 		pcp_set_high(pcp, high - fc);
 		high = pcp->count > high_min ? pcp->count : high_min;
@@ -444,9 +444,9 @@ bool free_unref_page(struct zone *zone, struct page *page, unsigned long pfn, un
 	int high = nr_pcp_high(pol, pcp, zone, batch, free_high);
 	if (pcp->count >= high) {
 		free_pcppages_bulk(zone, nr_pcp_free(pol, pcp, batch, high, free_high), ps, pindex);
-		if (pol->autotune && (atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK) &&
+		if (pol->autotune && (atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BELOW_HIGH) &&
 		    zone_watermark_ok(zone, 0, high_wmark_pages(zone), ZONE_MOVABLE, 0))
-			atomic_fetch_and_explicit(&zone->flags, ~(unsigned long)ZONE_BOOSTED_WATERMARK, memory_order_relaxed);
+			atomic_fetch_and_explicit(&zone->flags, ~(unsigned long)ZONE_BELOW_HIGH, memory_order_relaxed);
 	}
 	pcp_leave_local(m->scheme, ps);
 	return true;
@@ -614,9 +614,9 @@ void zone_pcp_update(struct zone *zone)
 		if (!m->pcp_policy->autotune && m->desc.imp_high[nid][z])
 			high_min = high_max = m->desc.imp_high[nid][z];
 	}
-	zone->pcp_high_min = high_min;
-	zone->pcp_high_max = high_max;
-	zone->pcp_batch = batch;
+	zone->pageset_high_min = high_min;
+	zone->pageset_high_max = high_max;
+	zone->pageset_batch = batch;
 	for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 		struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
 		struct per_cpu_pages *pcp = &ps->pcp;

@@ -10,7 +10,7 @@
  *   drain       free_pcppages_bulk: count reached high, `batch` pages go back to the buddy.
  *   high/batch  the list's ceiling and its transfer size (zone_batchsize, pageset_set_high
  *               in 4.12; zone_highsize and the auto-tuning of 6.7+ in 6.x).
- *   mag         the newest blocks of a list, kept in an array above its plist (struct
+ *   mag         the newest blocks of a list, kept in an array above its pagelist (struct
  *               pcp_list): the same list in the same order, without neighbour stores.
  *   fast        rmqueue_pcplist_fast / free_unref_page_fast: a hit, or a free with no
  *               drain, inline; anything else returns to the general functions unchanged.
@@ -64,29 +64,29 @@ enum pcp_stat_item {
  * two parts that together are that one list, in that one order:
  *
  *     tail (oldest) ... head   mag[0] ... mag[nr-1] (newest: next to be handed out)
- *     `---- list: plist ----'  `--------------- mag: array ----------------'
+ *     `---- list: pagelist ----'  `--------------- mag: array ----------------'
  *
  * The newest blocks sit in a small array, so a hit pops an index and a free pushes one
  * without touching any other struct page (the kernel's list_head links cost a store into
  * a neighbour's struct page on every add and del). When mag fills, it is spilled whole
- * onto the plist head; whoever takes from the tail (drains, 4.12 cold allocations) first
- * moves mag onto the plist head the same way. Either way the order is unchanged.
+ * onto the pagelist head; whoever takes from the tail (drains, 4.12 cold allocations) first
+ * moves mag onto the pagelist head the same way. Either way the order is unchanged.
  */
 #define PCP_MAG_SIZE 29                 /* struct pcp_list is two cache lines */
 struct pcp_list {
 	uint32_t nr;                    /* blocks in mag, 0..PCP_MAG_SIZE */
 	uint32_t mag[PCP_MAG_SIZE];     /* zone-relative page indices, oldest first */
-	struct plist list;              /* the older blocks */
+	struct pagelist list;              /* the older blocks */
 };
 
-static inline void pcp_list_init(struct pcp_list *l) { l->nr = 0; plist_init(&l->list); }
-static __always_inline bool pcp_list_empty(const struct pcp_list *l) { return !l->nr && plist_empty(&l->list); }
+static inline void pcp_list_init(struct pcp_list *l) { l->nr = 0; pagelist_init(&l->list); }
+static __always_inline bool pcp_list_empty(const struct pcp_list *l) { return !l->nr && pagelist_empty(&l->list); }
 
-/* mag onto the plist head, oldest first: the newest ends up at the head. */
+/* mag onto the pagelist head, oldest first: the newest ends up at the head. */
 static inline void pcp_list_spill(struct zone *z, struct pcp_list *l)
 {
 	for (uint32_t i = 0; i < l->nr; i++)
-		plist_add(z, &l->list, idx_page(z, l->mag[i]));
+		pagelist_add(z, &l->list, idx_page(z, l->mag[i]));
 	l->nr = 0;
 }
 
@@ -101,30 +101,30 @@ static inline void pcp_list_add(struct zone *z, struct pcp_list *l, struct page 
 /*
  * list_add for the pageblock-order lists (6.x): their blocks' struct pages lie 8 KiB
  * apart, all in a few L1 sets, so a spill would find each one cold; they go onto the
- * plist head at free time, as the kernel's list_add does. Only this adds at the head of
+ * pagelist head at free time, as the kernel's list_add does. Only this adds at the head of
  * those lists, so their mag stays empty and the order is unchanged.
  */
 static inline void pcp_list_add_nomag(struct zone *z, struct pcp_list *l, struct page *p)
 {
 	if (unlikely(l->nr))
 		pcp_list_spill(z, l);
-	plist_add(z, &l->list, p);
+	pagelist_add(z, &l->list, p);
 }
 
 /* list_add_tail: the new oldest. */
 static inline void pcp_list_add_tail(struct zone *z, struct pcp_list *l, struct page *p)
 {
-	plist_add_tail(z, &l->list, p);
+	pagelist_add_tail(z, &l->list, p);
 }
 
 /* Peek at the head and the tail; NULL when empty. */
 static inline struct page *pcp_list_first(struct zone *z, const struct pcp_list *l)
 {
-	return l->nr ? idx_page(z, l->mag[l->nr - 1]) : plist_first(z, &l->list);
+	return l->nr ? idx_page(z, l->mag[l->nr - 1]) : pagelist_first(z, &l->list);
 }
 static inline struct page *pcp_list_last(struct zone *z, const struct pcp_list *l)
 {
-	return !plist_empty(&l->list) ? plist_last(z, &l->list) : l->nr ? idx_page(z, l->mag[0]) : NULL;
+	return !pagelist_empty(&l->list) ? pagelist_last(z, &l->list) : l->nr ? idx_page(z, l->mag[0]) : NULL;
 }
 
 /* Take the head (the list must not be empty). */
@@ -132,24 +132,24 @@ static __always_inline struct page *pcp_list_pop(struct zone *z, struct pcp_list
 {
 	if (likely(l->nr))
 		return idx_page(z, l->mag[--l->nr]);
-	struct page *p = plist_first(z, &l->list);
-	plist_del(z, &l->list, p);
+	struct page *p = pagelist_first(z, &l->list);
+	pagelist_del(z, &l->list, p);
 	return p;
 }
 
 /* Take the tail (the list must not be empty). */
 static inline struct page *pcp_list_pop_tail(struct zone *z, struct pcp_list *l)
 {
-	if (plist_empty(&l->list))
+	if (pagelist_empty(&l->list))
 		pcp_list_spill(z, l);
-	struct page *p = plist_last(z, &l->list);
-	plist_del(z, &l->list, p);
+	struct page *p = pagelist_last(z, &l->list);
+	pagelist_del(z, &l->list, p);
 	return p;
 }
 
 /*
  * Visit every block, head first. Returns 0 when all were visited, 1 when fn returned false,
- * -1 when the plist holds more than `limit` blocks (a cycle: the checker's guard).
+ * -1 when the pagelist holds more than `limit` blocks (a cycle: the checker's guard).
  */
 static inline int pcp_list_walk(struct zone *z, const struct pcp_list *l, unsigned long limit,
 				bool (*fn)(struct page *p, void *arg), void *arg)
@@ -440,7 +440,7 @@ free_unref_page_fast(struct zone *zone, struct page *page, int migratetype, enum
 	if (unlikely(migratetype >= MIGRATE_PCPTYPES))
 		return false;
 	if (pol->batch_scale && (atomic_load_explicit(&zone->flags, memory_order_relaxed) &
-				 (ZONE_RECLAIM_ACTIVE | ZONE_BOOSTED_WATERMARK)))
+				 (ZONE_RECLAIM_ACTIVE | ZONE_BELOW_HIGH)))
 		return false;
 	struct per_cpu_pageset *ps = pcp_enter_local(scheme, zone);
 	if (unlikely(!ps))
