@@ -250,8 +250,8 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int allo
 			continue;
 		/*
 		 * 6.7+: a zone found below its high watermark is flagged ZONE_BELOW_HIGH: its pcp
-		 * high then shrinks on frees
-		 * and stops growing on refills, until a drain brings the zone back above high.
+		 * high then shrinks on frees and stops growing on refills, until a drain brings the
+		 * zone back above high.
 		 */
 		if (ac->m->pcp_policy->autotune &&
 		    !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BELOW_HIGH) &&
