@@ -2,13 +2,14 @@
 /*
  * buddy.c - the buddy free lists: split (expand), merge (__free_one_page), take the
  * smallest fitting block (__rmqueue_smallest), steal from other migratetypes
- * (__rmqueue_fallback), pageblock ownership and the highatomic reserve. Linux 4.12's
- * algorithms; every function here runs under zone->lock.
+ * (__rmqueue_fallback, in the machine policy's kernel's way: pcp/policy.h), pageblock
+ * ownership and the highatomic reserve. Every function here runs under zone->lock.
  */
 #include <stdio.h>
 
 #include "alloc/internal.h"
 #include "alloc/vmstat.h"
+#include "pcp/policy.h"
 
 /* 4.12: the order in which to steal from other types when a type's lists are empty. */
 const int fallbacks[MIGRATE_TYPES][4] = {
@@ -272,8 +273,19 @@ int find_suitable_fallback(struct free_area *area, unsigned int order, int migra
 	return -1;
 }
 
+/* Take a block off another type's list, split it for the request; the halves go to mt. */
+static struct page *take_fallback_block(struct zone *zone, struct page *page, unsigned int order,
+					unsigned int current_order, int mt)
+{
+	del_from_free_area(zone, page, current_order);
+	expand(zone, page, order, current_order, mt);
+	WRITE_ONCE(page->mt, (uint8_t)mt);
+	count_vm_event(PGALLOC_EXTFRAG);
+	return page;
+}
+
 /* 4.12: steal the largest block of another type; the split halves keep our type. */
-struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, int start_migratetype)
+static struct page *__rmqueue_fallback_4_12(struct zone *zone, unsigned int order, int start_migratetype)
 {
 	for (int current_order = MAX_ORDER - 1; current_order >= (int)order; --current_order) {
 		struct free_area *area = &zone->free_area[current_order];
@@ -285,22 +297,170 @@ struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, int start
 		if (can_steal && get_pageblock_migratetype(zone, page) != MIGRATE_HIGHATOMIC)
 			steal_suitable_fallback(zone, page, start_migratetype);
 		/* steal_suitable_fallback may have moved it to our list: unlink from wherever it is */
-		del_from_free_area(zone, page, current_order);
-		expand(zone, page, order, current_order, start_migratetype);
-		WRITE_ONCE(page->mt, (uint8_t)start_migratetype);
-		count_vm_event(PGALLOC_EXTFRAG);
-		return page;
+		return take_fallback_block(zone, page, order, current_order, start_migratetype);
 	}
 	return NULL;
 }
 
+/* The free pages of page's pageblock (0 when the block crosses the zone's edge). */
+static int free_pages_in_block(struct zone *zone, struct page *page)
+{
+	struct machine *m = zone->zone_pgdat->machine;
+	unsigned long start_pfn = __page_to_pfn(m, page) & ~(pageblock_nr_pages - 1);
+	int nr = 0;
+
+	if (start_pfn < zone->zone_start_pfn || start_pfn + pageblock_nr_pages > zone_end_pfn(zone))
+		return 0;
+	for (unsigned long pfn = start_pfn; pfn < start_pfn + pageblock_nr_pages;) {
+		struct page *p = __pfn_to_page(m, pfn);
+		if (p->flags & PG_buddy) {
+			nr += 1 << p->order;
+			pfn += 1UL << p->order;
+		} else {
+			pfn++;
+		}
+	}
+	return nr;
+}
+
+/*
+ * 4.13+ steal_suitable_fallback: claim the pageblock when half of it is free or of a
+ * compatible type, else move only this block to our list (single_page). The kernel counts
+ * allocated pages on an LRU as movable; the model does not know which allocated pages
+ * are movable, so compatible pages count none (its claims are a lower bound).
+ */
+static void steal_suitable_fallback_4_13(struct zone *zone, struct page *page, int start_type, bool whole_block)
+{
+	unsigned int current_order = page->order;
+	int old_block_type = get_pageblock_migratetype(zone, page);
+
+	if (old_block_type == MIGRATE_HIGHATOMIC)
+		goto single_page;
+	if (current_order >= pageblock_order) {
+		change_pageblock_range(zone, page, current_order, start_type);
+		goto single_page;
+	}
+	if (!whole_block)
+		goto single_page;
+	int free_pages = move_freepages_block(zone, page, start_type);
+	if (!free_pages)
+		goto single_page;
+	int alike_pages = 0;
+	if (free_pages + alike_pages >= (1 << (pageblock_order - 1)))
+		set_pageblock_migratetype(zone, page, start_type);
+	return;
+single_page:
+	if (page->mt != start_type) {
+		del_from_free_area(zone, page, current_order);
+		add_to_free_area(zone, page, current_order, start_type, false);
+	}
+}
+
+/*
+ * 4.13 __rmqueue_fallback: the largest block of another type; when it cannot claim that
+ * pageblock and the allocation is movable, the smallest instead (less fragmentation).
+ * The stolen block goes on our list; the caller takes from there (__rmqueue_smallest).
+ */
+static bool __rmqueue_fallback_4_13(struct zone *zone, unsigned int order, int start_migratetype)
+{
+	struct free_area *area;
+	int current_order, fallback_mt;
+	bool can_steal;
+
+	for (current_order = MAX_ORDER - 1; current_order >= (int)order; --current_order) {
+		area = &zone->free_area[current_order];
+		fallback_mt = find_suitable_fallback(area, current_order, start_migratetype, false, &can_steal);
+		if (fallback_mt == -1)
+			continue;
+		if (!can_steal && start_migratetype == MIGRATE_MOVABLE && current_order > (int)order)
+			goto find_smallest;
+		goto do_steal;
+	}
+	return false;
+find_smallest:
+	for (current_order = (int)order; current_order < MAX_ORDER; current_order++) {
+		area = &zone->free_area[current_order];
+		fallback_mt = find_suitable_fallback(area, current_order, start_migratetype, false, &can_steal);
+		if (fallback_mt != -1)
+			break;
+	}
+	if (current_order == MAX_ORDER)
+		return false;
+do_steal:
+	steal_suitable_fallback_4_13(zone, pagelist_first(zone, &area->free_list[fallback_mt]), start_migratetype,
+				     can_steal);
+	count_vm_event(PGALLOC_EXTFRAG);
+	return true;
+}
+
+/*
+ * 6.15 __rmqueue_claim: from the largest block down while the order may claim, take a
+ * pageblock whose free (and compatible) pages are half of it (try_to_claim_block), then
+ * allocate from our own lists. NULL when no block could be claimed.
+ */
+static struct page *__rmqueue_claim(struct zone *zone, unsigned int order, int start_migratetype)
+{
+	for (int current_order = MAX_ORDER - 1; current_order >= (int)order; --current_order) {
+		struct free_area *area = &zone->free_area[current_order];
+		bool can_claim;
+		int fallback_mt = find_suitable_fallback(area, current_order, start_migratetype, false, &can_claim);
+		if (fallback_mt == -1)
+			continue;
+		if (!can_claim)
+			break;          /* orders too low to claim from here on */
+		struct page *page = pagelist_first(zone, &area->free_list[fallback_mt]);
+		if (current_order >= (int)pageblock_order) {
+			change_pageblock_range(zone, page, current_order, start_migratetype);
+			return take_fallback_block(zone, page, order, current_order, start_migratetype);
+		}
+		int free_pages = free_pages_in_block(zone, page), alike_pages = 0;     /* as 4.13: none known */
+		if (free_pages && free_pages + alike_pages >= (1 << (pageblock_order - 1))) {
+			move_freepages_block(zone, page, start_migratetype);
+			set_pageblock_migratetype(zone, page, start_migratetype);
+			count_vm_event(PGALLOC_EXTFRAG);
+			return __rmqueue_smallest(zone, order, start_migratetype);
+		}
+	}
+	return NULL;
+}
+
+/* 6.15 __rmqueue_steal: the smallest block of another type; its pageblock keeps its type. */
+static struct page *__rmqueue_steal(struct zone *zone, unsigned int order, int start_migratetype)
+{
+	for (unsigned int current_order = order; current_order < MAX_ORDER; current_order++) {
+		struct free_area *area = &zone->free_area[current_order];
+		bool can_steal;
+		int fallback_mt = find_suitable_fallback(area, current_order, start_migratetype, false, &can_steal);
+		if (fallback_mt == -1)
+			continue;
+		return take_fallback_block(zone, pagelist_first(zone, &area->free_list[fallback_mt]), order,
+					   current_order, fallback_mt);
+	}
+	return NULL;
+}
+
+/* __rmqueue: our own lists first, then another type's, as the machine's kernel falls back. */
 struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype)
 {
 	struct page *page = __rmqueue_smallest(zone, order, migratetype);
 
-	if (unlikely(!page))
-		page = __rmqueue_fallback(zone, order, migratetype);
-	return page;
+	if (likely(page))
+		return page;
+	switch (zone->zone_pgdat->machine->pcp_policy->fallback) {
+	case FALLBACK_4_12:
+		return __rmqueue_fallback_4_12(zone, order, migratetype);
+	case FALLBACK_4_13:
+		while (__rmqueue_fallback_4_13(zone, order, migratetype)) {     /* __rmqueue's retry */
+			page = __rmqueue_smallest(zone, order, migratetype);
+			if (page)
+				return page;
+		}
+		return NULL;
+	case FALLBACK_CLAIM_STEAL:
+		page = __rmqueue_claim(zone, order, migratetype);
+		return page ? page : __rmqueue_steal(zone, order, migratetype);
+	}
+	return NULL;
 }
 
 /* A high-order atomic allocation succeeded: keep its pageblock for such allocations. */

@@ -22,19 +22,24 @@
 #define NBASE 0x100000UL        /* 4 GiB: everything here is ZONE_NORMAL */
 #define NONE (~0UL)
 
-static struct machine *normal_machine(unsigned long pages, int min_free_kbytes)
+static struct machine *policy_machine(unsigned long pages, int min_free_kbytes, enum pcp_policy_id policy)
 {
 	struct machine_desc d;
 
 	t_desc_flat(&d, NBASE, pages, 1);
 	d.min_free_kbytes = min_free_kbytes;
-	d.policy = PCP_POLICY_LINUX_4_12;
+	d.policy = policy;
 	struct machine *m = t_machine(&d);
 	if (cpu_bind(m, 0)) {
 		fprintf(stderr, "cpu_bind failed\n");
 		exit(2);
 	}
 	return m;
+}
+
+static struct machine *normal_machine(unsigned long pages, int min_free_kbytes)
+{
+	return policy_machine(pages, min_free_kbytes, PCP_POLICY_LINUX_4_12);
 }
 
 static void done(struct machine *m)
@@ -549,6 +554,63 @@ static void fallback_takes_largest_block(void)
 }
 
 /*
+ * A movable order-4 request with the movable lists empty and an unmovable pageblock
+ * holding 48 free pages (less than half of it) as an order-5 and an order-4 block:
+ *
+ *   pb 0 (U): |A o4 x4| free o5 @64 | free o4 @128 | A o4 ... |   pb 1 (M): all allocated
+ *
+ * The kernels fall back differently (the policy's fallback):
+ *   4.12   the largest block (o5 @64): its pageblock's free pages move to the movable
+ *          lists (not claimed: 48 < 256), the o5 splits: 64 is handed out, 80 stays free.
+ *   4.13+  the largest block's pageblock is stolen the same way, then the request retries
+ *          its own lists and takes the smallest fit there: the o4 @128; o5 @64 stays free.
+ *   6.15+  no block can be claimed (48 < 256 at o5 and o4; lower orders may not claim),
+ *          so it steals the smallest block (o4 @128) and moves nothing: o5 @64 stays
+ *          on the unmovable list.
+ * Expect: the offset and the free lists below, pageblock 0 still unmovable, and the
+ * machine consistent after everything is freed.
+ */
+static const struct { unsigned long off; const char *lists; } fallback_expect[NR_PCP_POLICIES] = {
+	[PCP_POLICY_LINUX_4_12] = { 64, "M4@80 M4@128" },
+	[PCP_POLICY_LINUX_4_19] = { 128, "M5@64" },	[PCP_POLICY_LINUX_5_14] = { 128, "M5@64" },
+	[PCP_POLICY_LINUX_6_0] = { 128, "M5@64" },	[PCP_POLICY_LINUX_6_6] = { 128, "M5@64" },
+	[PCP_POLICY_LINUX_6_7] = { 128, "M5@64" },	[PCP_POLICY_LINUX_6_18] = { 128, "U5@64" },
+};
+
+static void fallback_of_each_kernel(enum pcp_policy_id policy)
+{
+	if (!fallback_expect[policy].lists) {
+		t_skip_policy(policy, "no expected fallback for it");
+		return;
+	}
+	struct machine *m = policy_machine(1024, 1, policy);
+	struct zone *z = normal(m);
+
+	for (unsigned long off = 0; off < 1024; off += 16)
+		CHECK_EQ(A(GFP_HIGHUSER_MOVABLE, 4), off);
+	zone_lock(z);
+	set_pageblock_migratetype(z, pfn_to_page(NBASE), MIGRATE_UNMOVABLE);
+	zone_unlock(z);
+	F(64, 4);
+	F(80, 4);
+	F(128, 4);
+	CHECK_STR(free_lists(z), "U4@128 U5@64");
+	unsigned long before = event(m, PGALLOC_EXTFRAG);
+	unsigned long got = A(GFP_HIGHUSER_MOVABLE, 4);
+	CHECK_EQ(got, fallback_expect[policy].off);
+	CHECK_STR(free_lists(z), fallback_expect[policy].lists);
+	CHECK_EQ(pb_mt(m, 0), MIGRATE_UNMOVABLE);
+	CHECK_EQ(event(m, PGALLOC_EXTFRAG), before + 1);
+	CHECK_CONSISTENT(m);
+	for (unsigned long off = 0; off < 1024; off += 16)
+		if (off != 64 && off != 80 && off != 128)
+			F(off, 4);
+	F(got, 4);
+	CHECK_EQ(nr_free(z), 1024);
+	done(m);
+}
+
+/*
  * reserve_highatomic_pageblock: the pageblock of a high-order atomic allocation becomes
  * HighAtomic and its free pages move to the HighAtomic lists. The reserve is capped at
  * managed/100 + one pageblock (2048/100 + 512 = 532 pages): the first two pageblocks
@@ -741,6 +803,7 @@ static void isolated_pageblock(void)
 int main(void)
 {
 	RUN(alloc_order0_splits_max_order_block);
+	RUN_EACH_POLICY(fallback_of_each_kernel);
 	RUN(split_merge_sequence);
 	RUN(fill_with_order9_and_merge_back);
 	RUN(free_tail_placement_when_higher_buddy_free);

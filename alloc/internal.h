@@ -134,7 +134,6 @@ void set_pageblock_migratetype(struct zone *z, struct page *p, int mt);
 static inline unsigned long __find_buddy_pfn(unsigned long pfn, unsigned int order) { return pfn ^ (1UL << order); }
 void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order, int migratetype);
 struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);
-struct page *__rmqueue_fallback(struct zone *zone, unsigned int order, int start_migratetype);
 struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype);
 int move_freepages_block(struct zone *zone, struct page *page, int migratetype);
 int find_suitable_fallback(struct free_area *area, unsigned int order, int migratetype, bool only_stealable,

@@ -145,10 +145,28 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 	m->report = stderr;
 	m->nr_nodes = d->nr_nodes;
 	m->nr_cpus = d->nr_cpus;
-	m->pcp_policy = &pcp_policies[d->policy];
+	m->pcp_policy = pcp_policy(d->policy);
 	m->scheme = d->scheme;
-	m->pcp_fast_variant = pcp_fast_variant(d->policy, d->scheme);
+	m->pcp_fast_variant = d->no_fast_path ? -1 : pcp_fast_variant(d->policy, d->scheme);
 	m->user_min_free_kbytes = d->min_free_kbytes;
+	if (!m->pcp_policy || (unsigned)d->scheme >= NR_PCP_SCHEMES) {
+		errf(err, errlen, "machine: policy %d, scheme %d is not a row of the policy table", (int)d->policy,
+		     (int)d->scheme);
+		goto fail;
+	}
+	const char *bad = pcp_policy_check(m->pcp_policy);
+	if (bad) {
+		errf(err, errlen, "policy %s: %s", m->pcp_policy->name, bad);
+		goto fail;
+	}
+	/* the pcp sysctl this kernel does not have is refused, not ignored */
+	if ((d->percpu_pagelist_fraction && strcmp(m->pcp_policy->fraction_sysctl, "percpu_pagelist_fraction")) ||
+	    (d->percpu_pagelist_high_fraction && strcmp(m->pcp_policy->fraction_sysctl, "percpu_pagelist_high_fraction"))) {
+		errf(err, errlen, "%s: %s has no such sysctl (it has %s)",
+		     d->percpu_pagelist_fraction ? "percpu_pagelist_fraction" : "percpu_pagelist_high_fraction",
+		     m->pcp_policy->name, m->pcp_policy->fraction_sysctl);
+		goto fail;
+	}
 	if (d->nr_nodes < 1 || d->nr_nodes > MAX_NUMNODES || d->nr_cpus < 1 || d->nr_cpus > NR_CPUS || !d->nr_ranges) {
 		errf(err, errlen, "machine: %d nodes, %d CPUs, %d memory ranges is not a machine", d->nr_nodes, d->nr_cpus,
 		     d->nr_ranges);

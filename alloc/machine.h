@@ -16,6 +16,7 @@
 
 #include "alloc/mmzone.h"
 #include "alloc/vmstat.h"
+#include "pcp/policy_table.h"
 
 #define MACHINE_MAX_RANGES      256     /* one a zone of a capture, three for node 0's x86 layout */
 /* pageblock zone ids are one byte (node * MAX_NR_ZONES + zone + 1, 0 for none): 63 nodes */
@@ -29,7 +30,6 @@ struct mem_range {
 	int nid;
 };
 
-enum pcp_policy_id { PCP_POLICY_LINUX_4_12, PCP_POLICY_LINUX_6_X, NR_PCP_POLICIES };
 enum pcp_scheme_id { PCP_SCHEME_OWNER, PCP_SCHEME_TRYLOCK, NR_PCP_SCHEMES };
 /* One number per (policy, scheme) pair: the inline hit paths are built once for each. */
 #define pcp_fast_variant(pid, scheme) ((int)(pid) * NR_PCP_SCHEMES + (int)(scheme))
@@ -54,6 +54,7 @@ struct machine_desc {
 	enum pcp_policy_id policy;
 	enum pcp_scheme_id scheme;
 	bool backed;                            /* mmap an arena so page_address() works */
+	bool no_fast_path;                      /* the inline hit paths off: everything takes the general path */
 
 	/* From --zoneinfo: values to impose after the formulas ran (0: keep computed). */
 	bool imported;
@@ -103,7 +104,7 @@ struct machine {
 	char *arena;                            /* backed mode: max_pfn << PAGE_SHIFT bytes */
 	const struct pcp_policy *pcp_policy;
 	enum pcp_scheme_id scheme;              /* desc.scheme, fixed for the machine's life */
-	int pcp_fast_variant;                   /* pcp_fast_variant(desc.policy, scheme): picks the hit paths' copy */
+	int pcp_fast_variant;                   /* pcp_fast_variant(desc.policy, scheme): the hit paths' copy; -1 none */
 	int nr_nodes, nr_cpus;
 	struct cpu_state *cpus;                 /* [nr_cpus] */
 	_Atomic unsigned long zonelist_generation; /* of the lists in force: bumped after each rebuild */

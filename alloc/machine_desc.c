@@ -176,13 +176,16 @@ const char machine_options_help[] =
 	"  --cpus N                      CPUs, spread evenly over nodes, at least one a node (default 8)\n"
 	"  --distance a,b,...            node distance matrix, row by row: 10 on the diagonal, 11..255\n"
 	"                                elsewhere, as the ACPI SLIT (default 10 local, 20 remote)\n"
-	"  --policy linux-4.12|linux-6.x per-CPU list policy (default linux-4.12)\n"
+	"  --policy NAME                 the kernel whose allocator to model (default linux-4.12):\n"
+	"                                " PCP_POLICY_NAMES "\n"
 	"  --scheme owner|trylock        per-CPU list protection (default owner)\n"
+	"  --no-fast-path, --fast-path=no  the inline hit paths off: every allocation and free\n"
+	"                                takes the general path (the counters must not change)\n"
 	"  --min-free-kbytes N           sysctl vm.min_free_kbytes (default: from memory size)\n"
 	"  --watermark-scale-factor N    sysctl vm.watermark_scale_factor, 1..3000 (default 10)\n"
 	"  --lowmem-reserve-ratio a,b,c  sysctl vm.lowmem_reserve_ratio (default 256,256,32)\n"
-	"  --percpu-pagelist-fraction N  4.12 sysctl, 0 or at least 8 (default 0: off)\n"
-	"  --percpu-pagelist-high-fraction N  6.x sysctl, 0 or at least 8 (default 0: off)\n"
+	"  --percpu-pagelist-fraction N  sysctl up to 5.13, 0 or at least 8 (default 0: off)\n"
+	"  --percpu-pagelist-high-fraction N  sysctl from 5.14, 0 or at least 8 (default 0: off)\n"
 	"  --movablecore SIZE            ZONE_MOVABLE size per node (default 0)\n"
 	"  --backed[=yes|no]             back frames with memory (page_address works)\n"
 	"  --config FILE                 read options from FILE\n"
@@ -274,12 +277,11 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 	if (!strcmp(k, "distance"))
 		return set_distance(d, key, value, err, errlen);
 	if (!strcmp(k, "policy")) {
-		for (int p = 0; p < NR_PCP_POLICIES; p++)
-			if (!strcmp(pcp_policies[p].name, value)) {
-				d->policy = (enum pcp_policy_id)p;
-				return 0;
-			}
-		return errf(err, errlen, "policy: '%s' is not linux-4.12 or linux-6.x", value);
+		int p = pcp_policy_by_name(value);
+		if (p < 0)
+			return errf(err, errlen, "policy: '%s' is not one of " PCP_POLICY_NAMES, value);
+		d->policy = (enum pcp_policy_id)p;
+		return 0;
 	}
 	if (!strcmp(k, "scheme")) {
 		int s = pcp_scheme_by_name(value);
@@ -291,6 +293,13 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 	if (!strcmp(k, "backed")) {
 		if (parse_bool(value, &d->backed))
 			return errf(err, errlen, "backed: '%s' is not yes or no (1/0, true/false, on/off)", value);
+		return 0;
+	}
+	if (!strcmp(k, "fast-path") || !strcmp(k, "fast_path")) {
+		bool on;
+		if (parse_bool(value, &on))
+			return errf(err, errlen, "fast-path: '%s' is not yes or no (1/0, true/false, on/off)", value);
+		d->no_fast_path = !on;
 		return 0;
 	}
 	if (!strcmp(k, "movablecore")) {
@@ -436,7 +445,7 @@ static int config_read(const char *path, struct opt_list *l, char *err, size_t e
 			fclose(f);
 			return errf(err, errlen, "%s: a config file cannot name another config file", where);
 		}
-		if (!eq && strcmp(key, "backed")) {
+		if (!eq && strcmp(key, "backed") && strcmp(key, "fast-path")) {
 			fclose(f);
 			return errf(err, errlen, "%s: '%s' is not 'key = value'", where, key);
 		}
@@ -573,7 +582,7 @@ int machine_desc_load_config(struct machine_desc *d, const char *path, char *err
 
 static const char *const option_keys[] = { "nodes", "mem", "cpus", "distance", "policy", "scheme", "min-free-kbytes",
 	"watermark-scale-factor", "lowmem-reserve-ratio", "percpu-pagelist-fraction", "percpu-pagelist-high-fraction",
-	"movablecore", "backed", "config", "zoneinfo", "name" };
+	"movablecore", "backed", "fast-path", "config", "zoneinfo", "name" };
 
 int machine_desc_parse_args(struct machine_desc *d, int *argc, char **argv, char *err, size_t errlen)
 {
@@ -594,6 +603,10 @@ int machine_desc_parse_args(struct machine_desc *d, int *argc, char **argv, char
 		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - a - 2) : (int)strlen(a + 2), a + 2);
 		if (eq)
 			val = eq + 1;
+		if (!strcmp(a, "--no-fast-path")) {
+			snprintf(key, sizeof(key), "fast-path");
+			val = "no";
+		}
 		bool known = false;
 		for (size_t k = 0; k < sizeof(option_keys) / sizeof(option_keys[0]); k++)
 			known |= !strcmp(option_keys[k], key);
@@ -601,7 +614,7 @@ int machine_desc_parse_args(struct machine_desc *d, int *argc, char **argv, char
 			argv[out++] = a;
 			continue;
 		}
-		if (!val && strcmp(key, "backed")) {
+		if (!val && strcmp(key, "backed") && strcmp(key, "fast-path")) {
 			if (i + 1 >= *argc) {
 				errf(err, errlen, "--%s needs a value", key);
 				goto out;

@@ -60,7 +60,7 @@ static void default_machine(void)
 	CHECK_EQ(m->nr_nodes, 1);
 	CHECK_EQ(m->nr_cpus, 8);
 	CHECK_STR(m->desc.name, "default");
-	CHECK(m->pcp_policy == &pcp_policies[PCP_POLICY_LINUX_4_12]);
+	CHECK(m->pcp_policy == pcp_policy(PCP_POLICY_LINUX_4_12));
 	check_zone(Z(m, 0, ZONE_DMA), 1, 4095, 3998, 3840);
 	check_zone(Z(m, 0, ZONE_DMA32), 4096, 1044480, 782336, 782336);
 	check_zone(Z(m, 0, ZONE_NORMAL), 0x100000, 3407970, 3407970, 3354721);
@@ -98,7 +98,7 @@ static void desc_set_errors(void)
 		{ "mem", "1M", "mem: '1M' is not a size of at least 4M (e.g. 16G, 1T)" },
 		{ "nodes", "0", "nodes: '0' is not a number in 1..63" },
 		{ "cpus", "2000", "cpus: '2000' is not a number in 1..1024" },
-		{ "policy", "linux-5.0", "policy: 'linux-5.0' is not linux-4.12 or linux-6.x" },
+		{ "policy", "linux-5.0", "policy: 'linux-5.0' is not one of " PCP_POLICY_NAMES },
 		{ "scheme", "rcu", "scheme: 'rcu' is not owner or trylock" },
 		{ "watermark_scale_factor", "0", "watermark_scale_factor: '0' is not a number in 1..3000" },
 		{ "watermark-scale-factor", "x", "watermark-scale-factor: 'x' is not a number in 1..3000" },
@@ -175,7 +175,7 @@ static void parse_args(void)
 	static const struct { const char *a, *b, *err; } bad[] = {
 		{ "--mem", NULL, "--mem needs a value" },
 		{ "--cpus", "zero", "cpus: 'zero' is not a number in 1..1024" },
-		{ "--policy=linux-3", NULL, "policy: 'linux-3' is not linux-4.12 or linux-6.x" },
+		{ "--policy=linux-3", NULL, "policy: 'linux-3' is not one of " PCP_POLICY_NAMES },
 		{ "--scheme=", NULL, "scheme: '' is not owner or trylock" },
 		{ "--config", "/nonexistent/x.conf", "config /nonexistent/x.conf: No such file or directory" },
 		{ "--zoneinfo", "/nonexistent/zoneinfo", "zoneinfo /nonexistent/zoneinfo: No such file or directory" },
@@ -365,7 +365,7 @@ static void zoneinfo_import(void)
 	snprintf(path, sizeof(path), "%s/fsmix.zoneinfo.before", dir);
 	for (int pol = 0; pol < NR_PCP_POLICIES; pol++) {
 		struct machine_desc d;
-		char *av[] = { "prog", "--policy", pol ? "linux-6.x" : "linux-4.12", "--zoneinfo", path, NULL };
+		char *av[] = { "prog", "--policy", (char *)pcp_policy((enum pcp_policy_id)pol)->name, "--zoneinfo", path, NULL };
 		int ac = 5;
 		machine_desc_default(&d);
 		CHECK_EQ(machine_desc_parse_args(&d, &ac, av, err, sizeof(err)), 0);
@@ -398,14 +398,14 @@ static void zoneinfo_import(void)
 		for (int cpu = 0; cpu < 2; cpu++) {
 			struct per_cpu_pages *pcp = &zone_pageset(dma32, cpu)->pcp;
 			CHECK_EQ(pcp->batch, 63);
-			if (pol == PCP_POLICY_LINUX_6_X) {
+			if (pcp_policy((enum pcp_policy_id)pol)->high_tuned) {     /* the capture's bounds */
 				CHECK_EQ(pcp->high_min, 6605);
 				CHECK_EQ(pcp->high_max, 48307);
 				CHECK_EQ(zone_pageset(normal, cpu)->pcp.high_min, 3920);
 				CHECK_EQ(zone_pageset(normal, cpu)->pcp.high_max, 28672);
 				CHECK_EQ(zone_pageset(dma, cpu)->pcp.high_min, 32);
 				CHECK_EQ(zone_pageset(dma, cpu)->pcp.high_max, 240);
-			} else {
+			} else {        /* the capture's high, fixed */
 				CHECK_EQ(pcp->high, 252);
 			}
 			CHECK_EQ(zone_pageset(normal, cpu)->pcp.batch, 63);

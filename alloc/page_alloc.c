@@ -253,7 +253,7 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int allo
 		 * high then shrinks on frees and stops growing on refills, until a drain brings the
 		 * zone back above high.
 		 */
-		if (ac->m->pcp_policy->autotune &&
+		if (ac->m->pcp_policy->below_high &&
 		    !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BELOW_HIGH) &&
 		    !zone_watermark_fast(zone, order, high_wmark_pages(zone), ac_classzone_idx(ac), alloc_flags))
 			atomic_fetch_or_explicit(&zone->flags, ZONE_BELOW_HIGH, memory_order_relaxed);
@@ -335,7 +335,7 @@ get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_m
 	 */
 	long free_pages = atomic_load_explicit(&zone->vm_stat[NR_FREE_PAGES], memory_order_relaxed);
 	unsigned long mark;
-	if (pcp_policies[pid].autotune && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BELOW_HIGH))
+	if (pcp_policy(pid)->below_high && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BELOW_HIGH))
 		mark = high_wmark_pages(zone);
 	else
 		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);

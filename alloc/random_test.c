@@ -154,7 +154,7 @@ static void run(enum pcp_policy_id policy, enum pcp_scheme_id scheme, uint64_t s
 	struct ref r = { 0 };
 	int failed_before = t_failed_checks;
 
-	printf("     %s/%s: seed %#" PRIx64 ", %ld operations\n", pcp_policies[policy].name, pcp_scheme_name(scheme), seed,
+	printf("     %s/%s: seed %#" PRIx64 ", %ld operations\n", pcp_policy(policy)->name, pcp_scheme_name(scheme), seed,
 	       ops);
 	machine_desc_default(&d);
 	if (machine_desc_simple(&d, 1, 256UL << 20, 2, err, sizeof(err))) {

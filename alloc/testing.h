@@ -16,8 +16,10 @@
 #include "alloc/page_alloc.h"
 #include "alloc/reclaim.h"
 #include "alloc/vmstat.h"
+#include "pcp/pcp.h"
 
 static int t_failed_checks;
+static inline const char *t_policy_name(int p) { return pcp_policy((enum pcp_policy_id)p)->name; }
 static int t_passed, t_failed;
 
 #define CHECK(cond)                                                                         \
@@ -100,10 +102,46 @@ static inline void t_verdict(const char *name, int before)
 				int _b = t_failed_checks;                                   \
 				test((enum pcp_policy_id)_p, (enum pcp_scheme_id)_s);       \
 				if (t_failed_checks != _b)                                  \
-					fprintf(stderr, "  (in %s, policy %d, scheme %d)\n", #test, _p, _s); \
+					fprintf(stderr, "  (in %s, policy %s, scheme %s)\n", #test, \
+						t_policy_name(_p), pcp_scheme_name((enum pcp_scheme_id)_s)); \
 			}                                                                   \
 		t_verdict(#test, _before);                                                  \
 	} while (0)
+
+/*
+ * run_each_policy / run_each_scheme: one case, test(policy) or test(scheme), under every
+ * row of the policy table or every scheme.
+ */
+#define RUN_EACH_POLICY(test)                                                               \
+	do {                                                                                \
+		int _before = t_failed_checks;                                              \
+		for (int _p = 0; _p < NR_PCP_POLICIES; _p++) {                              \
+			int _b = t_failed_checks;                                           \
+			test((enum pcp_policy_id)_p);                                       \
+			if (t_failed_checks != _b)                                          \
+				fprintf(stderr, "  (in %s, policy %s)\n", #test, t_policy_name(_p)); \
+		}                                                                           \
+		t_verdict(#test, _before);                                                  \
+	} while (0)
+
+#define RUN_EACH_SCHEME(test)                                                               \
+	do {                                                                                \
+		int _before = t_failed_checks;                                              \
+		for (int _s = 0; _s < NR_PCP_SCHEMES; _s++) {                               \
+			int _b = t_failed_checks;                                           \
+			test((enum pcp_scheme_id)_s);                                       \
+			if (t_failed_checks != _b)                                          \
+				fprintf(stderr, "  (in %s, scheme %s)\n", #test,             \
+					pcp_scheme_name((enum pcp_scheme_id)_s));                   \
+		}                                                                           \
+		t_verdict(#test, _before);                                                  \
+	} while (0)
+
+/* A case that has no expectation for a policy (a researcher's row) says so and passes. */
+static inline void t_skip_policy(enum pcp_policy_id p, const char *why)
+{
+	printf("     skip %s: %s\n", pcp_policy(p)->name, why);
+}
 
 #define TEST_SUMMARY()                                                                      \
 	do {                                                                                \

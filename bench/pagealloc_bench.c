@@ -311,7 +311,7 @@ static void setup_configs(void)
 			}
 			configs[nr_configs].m = m;
 			snprintf(configs[nr_configs].name, sizeof(configs[nr_configs].name), "model-%s-%s",
-				 pcp_policies[p].name, pcp_scheme_name((enum pcp_scheme_id)sc));
+				 pcp_policy((enum pcp_policy_id)(p))->name, pcp_scheme_name((enum pcp_scheme_id)sc));
 			nr_configs++;
 		}
 }

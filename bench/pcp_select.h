@@ -2,8 +2,9 @@
 /*
  * pcp_select.h - which (pcp policy, scheme) pairs a benchmark binary builds rows for:
  * --policy LIST and --scheme LIST (comma-separated names, each flag once), taken out of
- * argv before the machine options are read. Without them, every policy and scheme -
- * unless the machine options (a --config file) named one, which is then the only one.
+ * argv before the machine options are read. Without them, the oldest and the newest
+ * kernel (PCP_POLICY_OLDEST, PCP_POLICY_NEWEST) under both schemes - unless the machine
+ * options (a --config file) named a policy or scheme, which is then the only one.
  */
 #ifndef BENCH_PCP_SELECT_H
 #define BENCH_PCP_SELECT_H
@@ -42,11 +43,6 @@ static inline int pcp_select_list(const char *flag, const char *list, bool *out,
 	return 0;
 }
 
-static inline int pcp_select_policy_id(const char *name)
-{
-	const struct pcp_policy *p = pcp_policy_by_name(name);
-	return p ? (int)(p - pcp_policies) : -1;
-}
 
 /* Take --policy/--scheme (either "--flag LIST" or "--flag=LIST") out of argv. 0, or -1 with err. */
 static inline int pcp_select_take(int *argc, char **argv, struct pcp_selection *sel, char *err, size_t errlen)
@@ -69,8 +65,8 @@ static inline int pcp_select_take(int *argc, char **argv, struct pcp_selection *
 		*given = true;
 		if (which ? pcp_select_list("--scheme", val, sel->scheme, NR_PCP_SCHEMES, pcp_scheme_by_name, "owner, trylock", err,
 					    errlen)
-			  : pcp_select_list("--policy", val, sel->policy, NR_PCP_POLICIES, pcp_select_policy_id,
-					    "linux-4.12, linux-6.x", err, errlen))
+			  : pcp_select_list("--policy", val, sel->policy, NR_PCP_POLICIES, pcp_policy_by_name,
+					    PCP_POLICY_NAMES, err, errlen))
 			return -1;
 	}
 	*argc = out;
@@ -86,7 +82,8 @@ static inline void pcp_select_finish(struct pcp_selection *sel, const struct mac
 	machine_desc_default(&def);
 	if (!sel->policy_given)
 		for (int p = 0; p < NR_PCP_POLICIES; p++)
-			sel->policy[p] = d->policy == def.policy || p == (int)d->policy;
+			sel->policy[p] = d->policy == def.policy ? p == PCP_POLICY_OLDEST || p == PCP_POLICY_NEWEST
+								 : p == (int)d->policy;
 	if (!sel->scheme_given)
 		for (int s = 0; s < NR_PCP_SCHEMES; s++)
 			sel->scheme[s] = d->scheme == def.scheme || s == (int)d->scheme;

@@ -199,7 +199,7 @@ int register_pressure_workloads(const struct machine_desc *base, unsigned long m
 			c->npages = pages;
 			c->held = calloc(pages, 1);
 			c->owner = lru_register_owner(m, &pressure_ops, c);
-			snprintf(c->name, sizeof(c->name), "model-%s-%s", pcp_policies[p].name,
+			snprintf(c->name, sizeof(c->name), "model-%s-%s", pcp_policy((enum pcp_policy_id)(p))->name,
 				 pcp_scheme_name((enum pcp_scheme_id)sc));
 			snprintf(name, sizeof(name), "pressure/%s/order:0", c->name);
 			gb_use_real_time(gb_dense_thread_range(gb_register(name, bm_pressure, c), 1, max_threads, 1));

@@ -277,7 +277,7 @@ unsigned long vcpu_sim_step(struct vcpu_sim *s, unsigned long n)
 		one_step(s, s->host.cpu);
 		s->r.steps++;
 		if (s->p.tick_interval && s->r.steps % s->p.tick_interval == 0) {
-			pcp_decay_high(s->m);
+			pcp_vmstat_tick(s->m);
 			s->r.ticks++;
 		}
 	}

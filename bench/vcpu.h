@@ -18,7 +18,7 @@
  *   3. vcpu_sim       the seeded workload: a schedule picks a CPU and a burst length, and
  *                     that CPU allocates into its own working set or frees one of its blocks,
  *                     or (a fraction of frees) one of another CPU's blocks; every
- *                     tick_interval steps a "vmstat tick" calls pcp_decay_high(m), the 6.x
+ *                     tick_interval steps a "vmstat tick" calls pcp_vmstat_tick(m), the 6.7+
  *                     high decay (a no-op under linux-4.12).
  *
  * The PRNG is xorshift64* seeded through splitmix64; rand() is never used.
@@ -134,7 +134,7 @@ struct vcpu_params {
 	unsigned remote_free_permille;  /* of frees: free a random other CPU's block instead */
 	unsigned order_weight[VCPU_NR_ORDERS]; /* relative weights of orders 0..3 */
 	unsigned burst_max;             /* the scheduled CPU runs 1..burst_max steps in a row */
-	unsigned long tick_interval;    /* steps between vmstat ticks (pcp_decay_high); 0: none */
+	unsigned long tick_interval;    /* steps between vmstat ticks (pcp_vmstat_tick); 0: none */
 	gfp_t gfp;                      /* GFP_KERNEL */
 };
 

@@ -6,7 +6,7 @@
  * Rows: vcpu/model-<policy>/cpus:N, N = 1, 2, 4, ..., 256 (up to --max-cpus), for
  * linux-4.12 and linux-6.x.  Each row builds a machine (the machine options given, the
  * built-in default otherwise, with --cpus N) and runs the workload on it: steps-per-cpu x N
- * steps, a vmstat tick (pcp_decay_high) every tick-per-cpu x N steps, so each CPU sees the
+ * steps, a vmstat tick (pcp_vmstat_tick) every tick-per-cpu x N steps, so each CPU sees the
  * same number of operations and ticks whatever N is.  Counters are those of the first
  * iteration, which ran on the fresh machine: they are a pure function of the options and
  * equal vcpu_run()'s.  Later iterations (reusing the machine after a full drain) only make
@@ -98,7 +98,7 @@ static void bm_vcpu(gb_state *s, void *argp)
 		gb_set_items_processed(s, gb_iterations_done(s) * (int64_t)p.steps);
 	}
 	if (check_machine(m, err, sizeof(err))) {
-		fprintf(stderr, "vcpu_bench: check_machine after vcpu/%s/cpus:%d: %s\n", pcp_policies[row->policy].name,
+		fprintf(stderr, "vcpu_bench: check_machine after vcpu/%s/cpus:%d: %s\n", pcp_policy((enum pcp_policy_id)(row->policy))->name,
 			row->cpus, err);
 		atomic_fetch_add(&check_failures, 1);
 	}
@@ -205,7 +205,7 @@ int main(int argc, char **argv)
 			struct row *r = gb_arg_alloc(sizeof(*r));
 			r->policy = (enum pcp_policy_id)p;
 			r->cpus = n;
-			snprintf(name, sizeof(name), "vcpu/model-%s/cpus:%d", pcp_policies[p].name, n);
+			snprintf(name, sizeof(name), "vcpu/model-%s/cpus:%d", pcp_policy((enum pcp_policy_id)(p))->name, n);
 			gb_unit(gb_register(name, bm_vcpu, r), GB_MS);
 		}
 	if (gb_initialize(&argc, argv))

@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zonelist_churn_bench: %s\n", err);
 		return 2;
 	}
-	snprintf(name, sizeof(name), "model-%s-%s", pcp_policies[d.policy].name, pcp_scheme_name(d.scheme));
+	snprintf(name, sizeof(name), "model-%s-%s", pcp_policy((enum pcp_policy_id)(d.policy))->name, pcp_scheme_name(d.scheme));
 	register_zonelist_churn(m, name, max_threads);
 	if (gb_initialize(&argc, argv))
 		return 2;

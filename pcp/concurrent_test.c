@@ -7,7 +7,7 @@
  * orders 1..3 and now and then pageblock order 9), mostly movable with some unmovable
  * allocations mixed in, while a controller thread on another CPU keeps reaching into
  * their lists: drain_all_pages, drain_pages_cpu, drain_zone_pages (the 4.12 vmstat
- * drain), pcp_decay_high and high/batch changes through the sysctls. Every pairing of
+ * drain), pcp_vmstat_tick and high/batch changes through the sysctls. Every pairing of
  * policy (4.12, 6.x) and scheme (owner, trylock) runs. Afterwards: everything freed and
  * drained, the machine is consistent and every page is back in the buddy (NR_FREE_PAGES
  * and buddyinfo as at the start).
@@ -177,7 +177,7 @@ static void *controller_fn(void *arg)
 	struct controller *c = arg;
 	struct machine *m = c->sh->m;
 	struct zone *z = normal(m);
-	const char *sysctl = m->pcp_policy->autotune ? "percpu_pagelist_high_fraction" : "percpu_pagelist_fraction";
+	const char *sysctl = m->pcp_policy->fraction_sysctl;
 	static const long fractions[4] = { 8, 1000, 100000, 0 };
 	uint64_t x = 0x2545f4914f6cdd1dull;
 	char err[128];
@@ -199,7 +199,7 @@ static void *controller_fn(void *arg)
 				atomic_fetch_add(&c->sh->failures, 1);
 			break;
 		case 3:
-			pcp_decay_high(m);
+			pcp_vmstat_tick(m);
 			break;
 		case 4:
 			drain_all_pages(m, z);

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pcp.h - per-CPU page lists (struct per_cpu_pages): one mechanism, a policy table
- * (Linux 4.12, Linux 6.x) and two protection schemes (owner, trylock).
+ * (pcp/policy_table.h: Linux 4.12 to 6.18 and a researcher's example) and two protection
+ * schemes (owner, trylock).
  *
  * Glossary
  *   pcp         a CPU's private stack of free blocks per (migratetype, order) list.
  *   hit         an allocation served from a non-empty list: no zone lock.
  *   refill      rmqueue_bulk: a miss takes `batch` blocks from the buddy under zone->lock.
  *   drain       free_pcppages_bulk: count reached high, `batch` pages go back to the buddy.
- *   high/batch  the list's ceiling and its transfer size (zone_batchsize, pageset_set_high
- *               in 4.12; zone_highsize and the auto-tuning of 6.7+ in 6.x).
+ *   high/batch  the list's ceiling and its transfer size (the policy's hooks: zone_batchsize,
+ *               6 x batch before 5.14, zone_highsize after, auto-tuned from 6.7).
  *   mag         the newest blocks of a list, kept in an array above its pagelist (struct
  *               pcp_list): the same list in the same order, without neighbour stores.
  *   fast        rmqueue_pcplist_fast / free_unref_page_fast: a hit, or a free with no
@@ -39,10 +40,7 @@
 #include "alloc/machine.h"
 #include "alloc/mmzone.h"
 #include "alloc/vmstat.h"
-
-#define NR_LOWORDER_PCP_LISTS   (MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))
-#define NR_PCP_THP              2       /* pageblock-order lists: movable, other */
-#define NR_PCP_LISTS            (NR_LOWORDER_PCP_LISTS + NR_PCP_THP)
+#include "pcp/policy.h"
 
 enum pcp_stat_item {
 	PCP_STAT_ALLOC,         /* pcp-eligible allocations */
@@ -174,8 +172,9 @@ struct per_cpu_pages {
 	int high;               /* drain when count >= high */
 	int batch;              /* chunk for refill and drain */
 	int high_min, high_max; /* 6.x auto-tuning bounds; high stays within them */
-	int free_count;         /* 6.x: pages freed since the last allocation (free batch scaling) */
-	int alloc_factor;       /* 6.x: refill batch = batch << alloc_factor */
+	int free_count;         /* 6.7+: pages freed since the last allocation (free batch scaling) */
+	int alloc_factor;       /* 6.7+: refill batch = batch << alloc_factor */
+	uint8_t free_factor;    /* 5.14-6.6: drain = batch << free_factor */
 	uint8_t flags;
 
 	/* Protection (the same cache line as count: a hit touches one line of the pageset). */
@@ -191,7 +190,7 @@ struct per_cpu_pages {
  * and its counting stay within the first cache lines; the size is a power of two, so
  * that &zone->pageset[cpu] is a shift.
  */
-#define PCP_PAGESET_SIZE 2048
+#define PCP_PAGESET_SIZE 4096
 struct per_cpu_pageset {
 	union {
 		struct {
@@ -214,22 +213,6 @@ struct per_cpu_pageset {
 	};
 } __cacheline_aligned;
 _Static_assert(sizeof(struct per_cpu_pageset) == PCP_PAGESET_SIZE, "the pageset outgrew PCP_PAGESET_SIZE");
-
-/* The policy table: everything in which 4.12 and 6.x differ. */
-struct pcp_policy {
-	const char *name;                       /* "linux-4.12", "linux-6.x" */
-	bool high_order;                        /* orders 0..3 and pageblock_order (5.13+) */
-	bool cold_tail;                         /* 4.12 __GFP_COLD frees go to the tail */
-	bool autotune;                          /* 6.7+ high between high_min and high_max */
-	bool batch_scale;                       /* 6.7+ alloc/free batch scaling */
-	unsigned long batch_cap_bytes;          /* zone_batchsize cap: 512 KiB (4.12), 1 MiB (4.19+) */
-	int pcp_batch_scale_max;                /* CONFIG_PCP_BATCH_SCALE_MAX (6.7+) */
-	enum proc_format proc_format;           /* the /proc line sets show prints (alloc/vmstat.h) */
-};
-extern const struct pcp_policy pcp_policies[NR_PCP_POLICIES];
-const struct pcp_policy *pcp_policy_by_name(const char *name);
-const char *pcp_scheme_name(enum pcp_scheme_id s);
-int pcp_scheme_by_name(const char *name);
 
 static inline struct per_cpu_pageset *zone_pageset(struct zone *z, int cpu) { return &z->pageset[cpu]; }
 /*
@@ -262,10 +245,8 @@ static __always_inline struct per_cpu_pageset *this_cpu_pageset(struct zone *z)
 	return ps;
 }
 
-/* Formulas. */
-int zone_batchsize(const struct pcp_policy *pol, const struct zone *zone);
-int zone_highsize(const struct pcp_policy *pol, const struct zone *zone, int batch, int cpu_online,
-		  int high_fraction);
+/* The machine policy's zone_batchsize. */
+static inline int zone_batchsize(const struct pcp_policy *pol, const struct zone *zone) { return pol->batchsize(zone); }
 
 /* NULL when the list and the buddy are empty, or when the pcp is unavailable (bypass). */
 struct page *rmqueue_pcplist(struct zone *preferred_zone, struct zone *zone, unsigned int order, gfp_t gfp_flags,
@@ -280,7 +261,7 @@ void drain_local_pages(struct zone *zone);      /* the current CPU; zone NULL: e
 void drain_zone_pages(struct zone *zone, struct per_cpu_pages *pcp); /* one batch, 4.12 vmstat tick */
 void drain_all_pages(struct machine *m, struct zone *zone);        /* every CPU */
 void drain_pages_cpu(struct machine *m, int cpu, struct zone *zone);
-void pcp_decay_high(struct machine *m);         /* 6.x vmstat tick: high decays by 1/8 */
+void pcp_vmstat_tick(struct machine *m);        /* the policy's vmstat_tick on every pcp (6.7+: decay) */
 /* Sum of one counter over every CPU of the zone (racy read). */
 extern const char *const pcp_stat_names[NR_PCP_STAT_ITEMS];      /* "pcp_alloc", "pcp_alloc_hit", ... */
 unsigned long zone_pcp_stat(struct zone *zone, enum pcp_stat_item item);
@@ -306,11 +287,23 @@ static inline bool pcp_allowed_order(const struct machine *m, unsigned int order
 	return m->pcp_policy->high_order && (order <= PAGE_ALLOC_COSTLY_ORDER || order == pageblock_order);
 }
 
-static __always_inline int order_to_pindex(int migratetype, unsigned int order)
+/* The list of (migratetype, order) under the policy's geometry. */
+static __always_inline int order_to_pindex(const struct pcp_policy *pol, int migratetype, unsigned int order)
 {
+	if (!pol->high_order)
+		return migratetype;
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
-		return NR_LOWORDER_PCP_LISTS + (migratetype == MIGRATE_MOVABLE);
+		return NR_LOWORDER_PCP_LISTS + (pol->thp_lists == PCP_THP_PER_TYPE ? migratetype
+					       : pol->thp_lists == PCP_THP_ONE  ? 0
+										: migratetype == MIGRATE_MOVABLE);
 	return MIGRATE_PCPTYPES * (int)order + migratetype;
+}
+
+static inline unsigned int pindex_to_order(const struct pcp_policy *pol, int pindex)
+{
+	if (!pol->high_order)
+		return 0;
+	return pindex >= NR_LOWORDER_PCP_LISTS ? pageblock_order : (unsigned int)(pindex / MIGRATE_PCPTYPES);
 }
 
 /*
@@ -382,7 +375,43 @@ static inline void zone_statistics(struct zone *preferred, struct zone *z)
 static __always_inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol, struct per_cpu_pages *pcp,
 						    int migratetype, unsigned int order)
 {
-	return &pcp->lists[pol->high_order ? order_to_pindex(migratetype, order) : migratetype];
+	return &pcp->lists[order_to_pindex(pol, migratetype, order)];
+}
+
+/*
+ * The bookkeeping every allocation from the lists does, hit or refill, inline or not:
+ * the count, and what the policy's batch scaling remembers of it. One function for both
+ * paths (hitrate_test and batch_test run each policy with and without the inline path
+ * and compare every counter).
+ */
+static __always_inline void pcp_alloc_book(const struct pcp_policy *pol, struct per_cpu_pages *pcp, unsigned int order)
+{
+	pcp_set_count(pcp, pcp->count - (1 << order));
+	if (pol->hit_book == PCP_BOOK_FREE_FACTOR)
+		pcp->free_factor >>= 1;
+	else if (pol->hit_book == PCP_BOOK_FREE_COUNT)
+		pcp->free_count >>= 1;
+}
+
+/*
+ * The same for every free onto the lists; returns the policy's free_high decision, which
+ * only orders 1..3 can take (so the inline order-0 free has no call to make).
+ */
+static __always_inline bool pcp_free_book(const struct pcp_policy *pol, struct per_cpu_pages *pcp, unsigned int order)
+{
+	bool free_high = false;
+
+	pcp_set_count(pcp, pcp->count + (1 << order));
+	if (order && order <= PAGE_ALLOC_COSTLY_ORDER)
+		free_high = pol->free_high(pol, pcp, order, pcp->batch);
+	if (pol->hit_book == PCP_BOOK_FREE_COUNT) {
+		pcp->alloc_factor >>= 1;
+		if (!order || order > PAGE_ALLOC_COSTLY_ORDER)
+			pcp->flags &= (uint8_t)~PCPF_PREV_FREE_HIGH_ORDER;
+		if (pcp->free_count < (pcp->batch << pol->pcp_batch_scale_max))
+			pcp->free_count += 1 << order;
+	}
+	return free_high;
 }
 
 /*
@@ -397,7 +426,7 @@ rmqueue_pcplist_fast(struct cpu_state *cs, struct zone *zone, gfp_t gfp_flags, i
 		     enum pcp_policy_id pid, enum pcp_scheme_id scheme)
 {
 	const unsigned int order = 0;   /* its counting (fast_alloc) is in pages and blocks at once */
-	const struct pcp_policy *pol = &pcp_policies[pid];
+	const struct pcp_policy *pol = pcp_policy(pid);
 
 	/* the usual case only: zone_statistics' local hit (local: the caller knows), no 4.12 cold allocation */
 	if (unlikely((!local && zone->node != cs->node) || (pol->cold_tail && (gfp_flags & __GFP_COLD))))
@@ -412,11 +441,9 @@ rmqueue_pcplist_fast(struct cpu_state *cs, struct zone *zone, gfp_t gfp_flags, i
 		return NULL;
 	}
 	struct page *page = pcp_list_pop(zone, list);
-	pcp_set_count(pcp, pcp->count - (1 << order));
+	pcp_alloc_book(pol, pcp, order);
 	/* pcp_alloc, pgalloc_<zone>, pgalloc_calls and zone_statistics' local hit, in one (see fast_alloc) */
 	this_cpu_counter_add(ps->fast_alloc, 1);
-	if (pol->batch_scale)
-		pcp->free_count >>= 1;
 	pcp_leave_local(scheme, ps);
 	return page;
 }
@@ -435,12 +462,11 @@ free_unref_page_fast(struct zone *zone, struct page *page, int migratetype, enum
 		     enum pcp_scheme_id scheme)
 {
 	const unsigned int order = 0;   /* its counting (fast_free) is in pages and blocks at once */
-	const struct pcp_policy *pol = &pcp_policies[pid];
+	const struct pcp_policy *pol = pcp_policy(pid);
 
 	if (unlikely(migratetype >= MIGRATE_PCPTYPES))
 		return false;
-	if (pol->batch_scale && (atomic_load_explicit(&zone->flags, memory_order_relaxed) &
-				 (ZONE_RECLAIM_ACTIVE | ZONE_BELOW_HIGH)))
+	if (pol->free_defer_flags && (atomic_load_explicit(&zone->flags, memory_order_relaxed) & pol->free_defer_flags))
 		return false;
 	struct per_cpu_pageset *ps = pcp_enter_local(scheme, zone);
 	if (unlikely(!ps))
@@ -452,42 +478,36 @@ free_unref_page_fast(struct zone *zone, struct page *page, int migratetype, enum
 		pcp_leave_local(scheme, ps);
 		return false;
 	}
+	(void)pcp_free_book(pol, pcp, order);   /* order 0: no free_high; before the stores below, which may alias */
 	WRITE_ONCE(page->state, PAGE_STATE(PG_pcp, order, migratetype));  /* a neighbour's page_is_buddy reads it */
 	list->mag[list->nr++] = page_idx(zone, page);
-	pcp_set_count(pcp, count);
 	this_cpu_counter_add(ps->fast_free, 1);         /* pcp_free_total and pgfree (see fast_free) */
-	if (pol->batch_scale) {
-		pcp->alloc_factor >>= 1;
-		pcp->flags &= (uint8_t)~PCPF_PREV_FREE_HIGH_ORDER;
-		if (pcp->free_count < (pcp->batch << pol->pcp_batch_scale_max))
-			pcp->free_count += 1;
-	}
 	pcp_leave_local(scheme, ps);
 	return true;
 }
 
 /*
  * The hit paths are built once per (pcp policy, scheme) pair, and the machine's pair
- * picks its copy here: inside, the policy's switches and the scheme are constants, as
+ * picks its copy here: inside, the policy's constants and the scheme are constants, as
  * the kernel's config options and static keys make them (a pair went 131 -> 107
- * instructions). One source; the compiler writes the copies.
+ * instructions). One source; the compiler writes a copy per row of the table. A machine
+ * built with the inline paths off (--no-fast-path) has no variant: every call returns
+ * 0 (NULL, false), which sends the caller down the general path.
  */
-_Static_assert(NR_PCP_POLICIES == 2 && NR_PCP_SCHEMES == 2 && PCP_SCHEME_TRYLOCK == 1,
-	       "pcp_fast_dispatch names every (policy, scheme) pair");
+#define PCP_FAST_CASE(id, name, row, fn, ...)                                                           \
+	case pcp_fast_variant(PCP_POLICY_##id, PCP_SCHEME_OWNER):                                       \
+		__r = fn(__VA_ARGS__, PCP_POLICY_##id, PCP_SCHEME_OWNER);                               \
+		break;                                                                                  \
+	case pcp_fast_variant(PCP_POLICY_##id, PCP_SCHEME_TRYLOCK):                                     \
+		__r = fn(__VA_ARGS__, PCP_POLICY_##id, PCP_SCHEME_TRYLOCK);                             \
+		break;
+_Static_assert(NR_PCP_SCHEMES == 2, "PCP_FAST_CASE names every scheme");
 #define pcp_fast_dispatch(m, fn, ...)                                                                   \
 	({                                                                                              \
-		__typeof__(fn(__VA_ARGS__, PCP_POLICY_LINUX_4_12, PCP_SCHEME_OWNER)) __r;               \
-		int __v = (m)->pcp_fast_variant;        /* two tests, the same for every pair */        \
-		if (__v >= pcp_fast_variant(PCP_POLICY_LINUX_6_X, 0)) {                                 \
-			if (__v & 1)                                                                    \
-				__r = fn(__VA_ARGS__, PCP_POLICY_LINUX_6_X, PCP_SCHEME_TRYLOCK);        \
-			else                                                                            \
-				__r = fn(__VA_ARGS__, PCP_POLICY_LINUX_6_X, PCP_SCHEME_OWNER);          \
-		} else {                                                                                \
-			if (__v & 1)                                                                    \
-				__r = fn(__VA_ARGS__, PCP_POLICY_LINUX_4_12, PCP_SCHEME_TRYLOCK);       \
-			else                                                                            \
-				__r = fn(__VA_ARGS__, PCP_POLICY_LINUX_4_12, PCP_SCHEME_OWNER);         \
+		__typeof__(fn(__VA_ARGS__, PCP_POLICY_OLDEST, PCP_SCHEME_OWNER)) __r = 0;               \
+		switch ((m)->pcp_fast_variant) {                                                        \
+		PCP_POLICY_TABLE(PCP_FAST_CASE, fn, __VA_ARGS__)                                        \
+		default: break;                                                                         \
 		}                                                                                       \
 		__r;                                                                                    \
 	})

@@ -130,24 +130,25 @@ static int list_index(const struct machine *m, int mt, unsigned order)
 {
 	if (mt < 0 || mt >= MIGRATE_PCPTYPES || !pcp_allowed_order(m, order))
 		return -1;
-	if (!m->pcp_policy->high_order)
-		return mt;
-	if (order > PAGE_ALLOC_COSTLY_ORDER)
-		return NR_LOWORDER_PCP_LISTS + (mt == MIGRATE_MOVABLE);
-	return MIGRATE_PCPTYPES * (int)order + mt;
+	return order_to_pindex(m->pcp_policy, mt, order);
 }
 
 static unsigned list_order(const struct machine *m, int pindex)
 {
-	if (!m->pcp_policy->high_order)
-		return 0;
-	return pindex >= NR_LOWORDER_PCP_LISTS ? pageblock_order : (unsigned)(pindex / MIGRATE_PCPTYPES);
+	return pindex_to_order(m->pcp_policy, pindex);
 }
 
 static int list_mt(const struct machine *m, int pindex)
 {
-	if (m->pcp_policy->high_order && pindex >= NR_LOWORDER_PCP_LISTS)
-		return pindex == NR_LOWORDER_PCP_LISTS + 1 ? MIGRATE_MOVABLE : MIGRATE_UNMOVABLE;
+	const struct pcp_policy *pol = m->pcp_policy;
+
+	if (pol->high_order && pindex >= NR_LOWORDER_PCP_LISTS) {
+		int t = pindex - NR_LOWORDER_PCP_LISTS;
+		return pol->thp_lists == PCP_THP_PER_TYPE ? t
+		       : pol->thp_lists == PCP_THP_ONE	  ? MIGRATE_MOVABLE
+		       : t == 1				  ? MIGRATE_MOVABLE
+							  : MIGRATE_UNMOVABLE;
+	}
 	return pindex % MIGRATE_PCPTYPES;
 }
 
@@ -410,7 +411,7 @@ long replay_seed_pcp(struct machine *m, const char *zoneinfo, enum replay_prefil
 			/* "high:" (with the colon) is the pageset's; the watermark line has none */
 			if (sscanf(p, "count: %d", &v) == 1 && v > 0)
 				seeded += seed_lists(m, zone, cpu, v, prefill, plan);
-			else if (sscanf(p, "high: %d", &v) == 1 && v > 0 && m->pcp_policy->autotune)
+			else if (sscanf(p, "high: %d", &v) == 1 && v > 0 && m->pcp_policy->high_tuned)
 				WRITE_ONCE(zone_pageset(zone, cpu)->pcp.high, v);
 		}
 	}
@@ -676,7 +677,7 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 	}
 	model_snap(m, &before);
 
-	const bool ticking = o->tick_ns && m->pcp_policy->autotune;
+	const bool ticking = o->tick_ns && m->pcp_policy->vmstat_tick;
 	x->tick_phase_ns = -1;
 	if (ticking) {
 		int64_t phase = o->tick_phase_ns;
@@ -727,7 +728,7 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 					int nl = o->log ? (m->nr_cpus < MAX_LOG_CPUS ? m->nr_cpus : MAX_LOG_CPUS) : 0;
 					for (int c = 0; c < nl; c++)
 						cpu_blocks(m, c, b[c]);
-					pcp_decay_high(m);
+					pcp_vmstat_tick(m);
 					for (int c = 0; c < nl; c++)
 						log_delta(o->log, m, c, b[c], "vmstat tick", &ev);
 				}
@@ -838,7 +839,7 @@ int replay_trace(struct machine *m, const char *path, const struct replay_option
 		o = &defaults;
 	}
 	const bool want_plan = (o->pcp_state && o->prefill == REPLAY_PREFILL_INFER) ||
-			       (o->tick_ns && o->tick_phase_ns < 0 && m->pcp_policy->autotune);
+			       (o->tick_ns && o->tick_phase_ns < 0 && m->pcp_policy->vmstat_tick);
 	if (want_plan && !o->plan && path && strcmp(path, "-")) {
 		rd = trace_open(path, err, errlen);
 		if (!rd)

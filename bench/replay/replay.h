@@ -17,7 +17,7 @@
  * model has no reclaim: a failing NOFAIL allocation would loop forever); failures are
  * counted.
  *
- * The 6.x vmstat tick: pcp_decay_high() on every CPU once a second of trace time (ts_ns),
+ * The 6.x vmstat tick: pcp_vmstat_tick() on every CPU once a second of trace time (ts_ns),
  * as vmstat_update (refresh_cpu_vm_stats -> decay_pcp_high) does; it lowers pcp->high by
  * 1/8 towards high_min and drains what is above it. vmstat_update is re-armed with
  * round_jiffies_relative(HZ), so it fires at a fixed phase of every second (jiffies'

@@ -2,14 +2,14 @@
 /*
  * replay - replay a kernel page-allocator trace on the model and compare (replay.h).
  *
- *   replay TRACE [--zoneinfo FILE] [--policy linux-4.12|linux-6.x] [--json] [--skip-bad]
+ *   replay TRACE [--zoneinfo FILE] [--policy NAME] [--json] [--skip-bad]
  *          [--tick-ms N] [--tick-phase-ms N] [--pcp-prefill infer|movable|spread|none]
  *          [--replay-unknown-frees] [--log FILE] [--quiet] [machine options]
  *
  * The machine: TRACE's capture sibling NAME.zoneinfo.before (NAME.trace.xz ->
  * NAME.zoneinfo.before) unless --zoneinfo, --config, --mem, --nodes or --cpus describe one.
  * The same zoneinfo's per-CPU count/high seed the lists (--pcp-prefill none: start empty).
- * Policy linux-6.x and scheme trylock unless told otherwise. Exit 0, 1 when the trace
+ * Policy linux-6.18 (the newest kernel) and scheme trylock unless told otherwise. Exit 0, 1 when the trace
  * cannot be replayed (a malformed line without --skip-bad, ...), 2 for bad arguments.
  */
 #include <errno.h>
@@ -26,16 +26,17 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: replay TRACE [--zoneinfo FILE] [--policy linux-4.12|linux-6.x] [--json] [--skip-bad]\n"
+		"usage: replay TRACE [--zoneinfo FILE] [--policy NAME] [--json] [--skip-bad]\n"
 		"              [--tick-ms N] [--tick-phase-ms N] [--pcp-prefill infer|movable|spread|none]\n"
 		"              [--replay-unknown-frees] [--log FILE] [--quiet] [machine options]\n"
 		"  TRACE             perf script text of the kmem: page events, plain or .xz ('-': stdin)\n"
 		"  --zoneinfo FILE   the machine and its per-CPU lists (default: TRACE's NAME.zoneinfo.before)\n"
-		"  --policy P        linux-6.x (the default here, whatever the machine options below say)\n"
-		"                    or linux-4.12\n"
+		"  --policy P        linux-6.18 (the default here, whatever the machine options below say)\n"
+		"                    or any of " PCP_POLICY_NAMES "\n"
 		"  --json            the comparison as JSON (keys \"kernel\", \"model\", \"replay\")\n"
 		"  --skip-bad        count and skip malformed lines instead of stopping at the first\n"
-		"  --tick-ms N       6.x vmstat tick period in trace time (default 1000; 0: none)\n"
+		"  --tick-ms N       vmstat tick period in trace time, for policies with one (6.7+; default\n"
+		"                    1000; 0: none)\n"
 		"  --tick-phase-ms N ticks at N ms past each period (default: from the capture's\n"
 		"                    NAME.vmstat_ticks, else the trace's kworker drain runs, else 0)\n"
 		"  --pcp-prefill M   where the capture's per-CPU count goes before the first event:\n"
@@ -197,7 +198,7 @@ int main(int argc, char **argv)
 	}
 
 	machine_desc_default(&d);
-	d.policy = PCP_POLICY_LINUX_6_X;
+	d.policy = PCP_POLICY_NEWEST;
 	d.scheme = PCP_SCHEME_TRYLOCK;	/* one thread holds every CPU: no membarrier needed */
 	if (!shaped) {
 		if (replay_sibling(trace, "zoneinfo.before", sibling, sizeof(sibling))) {

@@ -226,7 +226,7 @@ def main(argv):
     ap.add_argument("runs", nargs="+", metavar="RUN", help="A B, or one RUN with --rows")
     ap.add_argument("--rows", nargs=2, metavar=("X", "Y"),
                     help="compare allocator X with allocator Y within one run, e.g. "
-                         "model-linux-4.12-owner model-linux-6.x-owner")
+                         "model-linux-4.12-owner model-linux-6.18-owner")
     ap.add_argument("--table", action="store_true",
                     help="always print this script's table (ns/op and the model's counters),"
                          " not Google Benchmark's compare.py")

@@ -5,7 +5,7 @@
 
 Rows are named WORKLOAD/ALLOCATOR/key:value.../[real_time/][threads:T]
 (e.g. repeat/model-linux-4.12-owner/order:0/real_time/threads:2 or
-vcpu/model-linux-6.x/cpus:8). ALLOCATOR names starting with "model-" are the model;
+vcpu/model-linux-6.18/cpus:8). ALLOCATOR names starting with "model-" are the model;
 any other name (glibc, jemalloc, mimalloc, tcmalloc) is a peer run on the same workload.
 
 Times are Google Benchmark 1.7.1's: real_time is divided by the thread count in

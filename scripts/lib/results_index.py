@@ -129,7 +129,7 @@ def render(results_dir):
            "Benchmark runs of the page-allocator model, published in this folder. Make one with\n"
            "`scripts/bench` (add `--full` for every workload, min_time 0.5 s and 3 repetitions), profile\n"
            "with `scripts/perf-profile`, compare two with `scripts/compare A B` (or two allocators of\n"
-           "one run: `scripts/compare RUN --rows model-linux-4.12-owner model-linux-6.x-owner`), and\n"
+           "one run: `scripts/compare RUN --rows model-linux-4.12-owner model-linux-6.18-owner`), and\n"
            "rewrite this page with `scripts/lib/index-results` after adding a folder under `runs/`.\n",
            "Every figure measured here is a userspace model's, timed on a VM that is often shared\n"
            "with other work (each run's machine.md says which): compare rows within a run, and treat\n"
