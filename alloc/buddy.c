@@ -21,16 +21,12 @@ const int fallbacks[MIGRATE_TYPES][4] = {
 	[MIGRATE_ISOLATE]     = { MIGRATE_TYPES },      /* never used */
 };
 
+/* zone->lock's contended acquisition: the queued slow path, timed for the counters. */
 void __spin_lock_slow(struct zone *zone)
 {
 	uint64_t t0 = now_ns();
 
-	for (;;) {
-		while (atomic_load_explicit(&zone->lock.locked, memory_order_relaxed))
-			__builtin_ia32_pause();
-		if (!atomic_exchange_explicit(&zone->lock.locked, 1, memory_order_acquire))
-			break;
-	}
+	queued_spin_lock_slowpath(&zone->lock);
 	atomic_fetch_add_explicit(&zone->lock_wait_ns, (long)(now_ns() - t0), memory_order_relaxed);
 	atomic_fetch_add_explicit(&zone->lock_contended, 1, memory_order_relaxed);
 }

@@ -51,11 +51,11 @@ static inline bool spin_trylock(spinlock_t *l)
 static inline void spin_unlock(spinlock_t *l) { atomic_store_explicit(&l->locked, 0, memory_order_release); }
 static inline void zone_lock(struct zone *zone)
 {
-	if (likely(spin_trylock(&zone->lock)))
+	if (likely(queued_spin_trylock(&zone->lock)))
 		return;
 	__spin_lock_slow(zone);
 }
-static inline void zone_unlock(struct zone *zone) { spin_unlock(&zone->lock); }
+static inline void zone_unlock(struct zone *zone) { queued_spin_unlock(&zone->lock); }
 
 /* Every zone of every node (pg_data_t and its zones are never freed), or the populated ones. */
 #define for_each_zone(m, zone)                                                       \

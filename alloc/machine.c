@@ -130,6 +130,22 @@ static void zone_init(struct machine *m, pg_data_t *pgdat, int z, unsigned long 
 	for (int o = 0; o < MAX_ORDER; o++)
 		for (int t = 0; t < MIGRATE_TYPES; t++)
 			pagelist_init(&zone->free_area[o].free_list[t]);
+	zone->lock.virt_tas = zone_lock_virt_tas(&m->desc);
+}
+
+/*
+ * A queue hands zone->lock to the oldest waiter, running or not: when the threads that
+ * may take it (one per model CPU, and a kswapd per node) outnumber the host's CPUs, they
+ * take turns on the host and a queue would convoy behind a preempted one, so such a
+ * machine uses virt_spin_lock()'s test-and-set, as a guest kernel without paravirtual
+ * spinlocks does (qspinlock.h).
+ */
+bool zone_lock_virt_tas(const struct machine_desc *d)
+{
+	if (d->zone_lock != ZONE_LOCK_AUTO)
+		return d->zone_lock == ZONE_LOCK_TAS;
+	long host = sysconf(_SC_NPROCESSORS_ONLN);
+	return host > 0 && d->nr_cpus + d->nr_nodes > host;
 }
 
 struct machine *machine_create(const struct machine_desc *d, char *err, size_t errlen)

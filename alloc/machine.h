@@ -30,6 +30,8 @@ struct mem_range {
 	int nid;
 };
 
+/* ZONE_LOCK_AUTO: queued when the machine has no more CPUs than the host, else test-and-set. */
+enum zone_lock_kind { ZONE_LOCK_AUTO, ZONE_LOCK_QUEUED, ZONE_LOCK_TAS };
 enum pcp_scheme_id { PCP_SCHEME_OWNER, PCP_SCHEME_TRYLOCK, NR_PCP_SCHEMES };
 /* One number per (policy, scheme) pair: the inline hit paths are built once for each. */
 #define pcp_fast_variant(pid, scheme) ((int)(pid) * NR_PCP_SCHEMES + (int)(scheme))
@@ -55,6 +57,7 @@ struct machine_desc {
 	enum pcp_scheme_id scheme;
 	bool backed;                            /* mmap an arena so page_address() works */
 	bool no_fast_path;                      /* the inline hit paths off: everything takes the general path */
+	enum zone_lock_kind zone_lock;          /* zone->lock: queued, or test-and-set (virt_spin_lock) */
 
 	/* From --zoneinfo: values to impose after the formulas ran (0: keep computed). */
 	bool imported;
@@ -121,6 +124,9 @@ struct machine {
 	_Atomic unsigned long offcpu_vm_events[NR_VM_EVENT_ITEMS]; /* kswapd: threads that are no CPU */
 	struct machine_desc desc;               /* as built (large: last) */
 };
+
+/* zone->lock is test-and-set (virt_spin_lock) rather than queued on this machine. */
+bool zone_lock_virt_tas(const struct machine_desc *d);
 
 /* Descriptions. Each returns 0, or -1 with a message naming what was wrong in err. */
 void machine_desc_default(struct machine_desc *d);

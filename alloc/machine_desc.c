@@ -179,6 +179,9 @@ const char machine_options_help[] =
 	"  --policy NAME                 the kernel whose allocator to model (default linux-4.12):\n"
 	"                                " PCP_POLICY_NAMES "\n"
 	"  --scheme owner|trylock        per-CPU list protection (default owner)\n"
+	"  --zone-lock auto|queued|tas   zone->lock: the kernel's queued spinlock, or virt_spin_lock's\n"
+	"                                test-and-set (auto: queued unless its CPUs and kswapds outnumber\n"
+	"                                the host's CPUs, whose threads would then convoy in the queue)\n"
 	"  --no-fast-path, --fast-path=no  the inline hit paths off: every allocation and free\n"
 	"                                takes the general path (the counters must not change)\n"
 	"  --min-free-kbytes N           sysctl vm.min_free_kbytes (default: from memory size)\n"
@@ -294,6 +297,15 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 		if (parse_bool(value, &d->backed))
 			return errf(err, errlen, "backed: '%s' is not yes or no (1/0, true/false, on/off)", value);
 		return 0;
+	}
+	if (!strcmp(k, "zone_lock")) {
+		static const char *const kinds[] = { "auto", "queued", "tas" };
+		for (int i = 0; i < 3; i++)
+			if (!strcmp(value, kinds[i])) {
+				d->zone_lock = (enum zone_lock_kind)i;
+				return 0;
+			}
+		return errf(err, errlen, "zone-lock: '%s' is not auto, queued or tas", value);
 	}
 	if (!strcmp(k, "fast-path") || !strcmp(k, "fast_path")) {
 		bool on;
@@ -582,7 +594,7 @@ int machine_desc_load_config(struct machine_desc *d, const char *path, char *err
 
 static const char *const option_keys[] = { "nodes", "mem", "cpus", "distance", "policy", "scheme", "min-free-kbytes",
 	"watermark-scale-factor", "lowmem-reserve-ratio", "percpu-pagelist-fraction", "percpu-pagelist-high-fraction",
-	"movablecore", "backed", "fast-path", "config", "zoneinfo", "name" };
+	"movablecore", "backed", "fast-path", "zone-lock", "config", "zoneinfo", "name" };
 
 int machine_desc_parse_args(struct machine_desc *d, int *argc, char **argv, char *err, size_t errlen)
 {

@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "alloc/gfp.h"
+#include "alloc/qspinlock.h"
 
 #define PAGE_SHIFT              12
 #define PAGE_SIZE               (1UL << PAGE_SHIFT)
@@ -208,7 +209,7 @@ struct pageblock {
 	uint8_t pad;
 };
 
-/* A test-and-test-and-set lock that measures how long acquirers waited. */
+/* A test-and-test-and-set lock: the pcp lock of the trylock scheme. */
 typedef struct {
 	_Atomic int locked;
 } spinlock_t;
@@ -240,7 +241,7 @@ struct zone {
 	unsigned long nr_isolate_pageblock;     /* under lock */
 
 	/* Written under the lock. */
-	spinlock_t lock __cacheline_aligned;
+	struct qspinlock lock __cacheline_aligned;      /* alloc/qspinlock.h */
 	struct free_area free_area[MAX_ORDER];
 	_Atomic unsigned long flags;            /* ZONE_RECLAIM_ACTIVE etc. */
 
