@@ -23,6 +23,7 @@
 #include "alloc/internal.h"
 #include "alloc/page_alloc.h"
 #include "alloc/vmstat.h"
+#include "bench/max_threads.h"
 #include "bench/bench_common.h"
 #include "bench/gbench.h"
 #include "bench/workloads.h"
@@ -229,12 +230,12 @@ void register_llfree_model_workloads(struct machine *m, const char *allocator, i
 		if (workloads & LLFREE_BULK) {
 			snprintf(name, sizeof(name), "bulk/%s/order:%u", allocator, orders[o]);
 			gb_use_real_time(
-				gb_dense_thread_range(gb_register(name, bm_bulk, new_arg(m, orders[o])), 1, max_threads, 1));
+				bench_thread_counts(gb_register(name, bm_bulk, new_arg(m, orders[o])), 1, max_threads, m->nr_cpus));
 		}
 		if (workloads & LLFREE_RAND) {
 			snprintf(name, sizeof(name), "rand/%s/order:%u", allocator, orders[o]);
 			gb_use_real_time(
-				gb_dense_thread_range(gb_register(name, bm_rand, new_arg(m, orders[o])), 1, max_threads, 1));
+				bench_thread_counts(gb_register(name, bm_rand, new_arg(m, orders[o])), 1, max_threads, m->nr_cpus));
 		}
 	}
 }

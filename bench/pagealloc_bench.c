@@ -334,11 +334,11 @@ static void register_all(int max_threads)
 		for (size_t i = 0; i < 2; i++) {
 			snprintf(name, sizeof(name), "repeat/%s/order:%u", cfg->name, repeat_orders[i]);
 			gb_benchmark *b = gb_register(name, bm_repeat, new_arg(cfg, repeat_orders[i]));
-			gb_use_real_time(gb_dense_thread_range(b, 1, max_threads, 1));
+			gb_use_real_time(bench_thread_counts(b, 1, max_threads, cfg->m->nr_cpus));
 		}
 		snprintf(name, sizeof(name), "repeat-nodemask/%s/order:0", cfg->name);
-		gb_use_real_time(gb_dense_thread_range(gb_register(name, bm_repeat_nodemask, new_arg(cfg, 0)), 1,
-						       max_threads, 1));
+		gb_use_real_time(bench_thread_counts(gb_register(name, bm_repeat_nodemask, new_arg(cfg, 0)), 1,
+						     max_threads, cfg->m->nr_cpus));
 		snprintf(name, sizeof(name), "pcp-core/%s/order:0", cfg->name);
 		gb_register(name, bm_pcp_core, new_arg(cfg, 0));
 		/* bulk and rand as LLFree defines them (bench/llfree_workloads.c) */
@@ -348,8 +348,8 @@ static void register_all(int max_threads)
 		struct config *cfg = &configs[c];
 		if (max_threads >= 2) {
 			snprintf(name, sizeof(name), "remote-free/%s/order:0", cfg->name);
-			gb_use_real_time(gb_dense_thread_range(gb_register(name, bm_remote_free, new_arg(cfg, 0)), 2,
-							       max_threads & ~1, 2));
+			gb_use_real_time(bench_thread_counts(gb_register(name, bm_remote_free, new_arg(cfg, 0)), 2,
+							     max_threads & ~1, cfg->m->nr_cpus));
 		}
 		static const int batches[] = { 1, 8, 16, 31, 32, 63, 64, 128, 186, 256, 512, 1024, 2048, 4096 };
 		for (unsigned int o = 0; o <= 4; o++)
@@ -379,6 +379,14 @@ int main(int argc, char **argv)
 	host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
 	machine_desc_default(&base_desc);
+	/* the default model has as many CPUs as the host, at least 8 (options override it) */
+	if (host_cpus > base_desc.nr_cpus && host_cpus <= NR_CPUS &&
+	    machine_desc_simple(&base_desc, 1, 16UL << 30, (int)host_cpus, err, sizeof(err))) {
+		fprintf(stderr, "pagealloc_bench: %s\n", err);
+		return 2;
+	}
+	if (bench_threads_take("pagealloc_bench", &argc, argv))
+		return 2;
 	if (pcp_select_take(&argc, argv, &selection, err, sizeof(err))) {
 		fprintf(stderr, "pagealloc_bench: %s\n", err);
 		return 2;

@@ -282,6 +282,8 @@ static struct peer_arg *new_arg(unsigned int order)
 
 int main(int argc, char **argv)
 {
+	if (bench_threads_take("peer_bench", &argc, argv))
+		return 2;
 	char name[160];
 	long host_cpus = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -311,7 +313,7 @@ int main(int argc, char **argv)
 		for (size_t o = 0; o < sizeof(orders) / sizeof(orders[0]); o++) {
 			snprintf(name, sizeof(name), "%s/%s/order:%u", workloads[w].name, peer, orders[o]);
 			gb_benchmark *b = gb_register(name, workloads[w].fn, new_arg(orders[o]));
-			gb_use_real_time(gb_dense_thread_range(b, 1, max_threads, 1));
+			gb_use_real_time(bench_thread_counts(b, 1, max_threads, 1024));
 		}
 
 	if (gb_initialize(&argc, argv))

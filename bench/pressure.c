@@ -14,6 +14,7 @@
 #include "alloc/page_alloc.h"
 #include "alloc/reclaim.h"
 #include "alloc/vmstat.h"
+#include "bench/max_threads.h"
 #include "bench/gbench.h"
 #include "bench/pressure.h"
 #include "pcp/pcp.h"
@@ -202,7 +203,7 @@ int register_pressure_workloads(const struct machine_desc *base, unsigned long m
 			snprintf(c->name, sizeof(c->name), "model-%s-%s", pcp_policy((enum pcp_policy_id)(p))->name,
 				 pcp_scheme_name((enum pcp_scheme_id)sc));
 			snprintf(name, sizeof(name), "pressure/%s/order:0", c->name);
-			gb_use_real_time(gb_dense_thread_range(gb_register(name, bm_pressure, c), 1, max_threads, 1));
+			gb_use_real_time(bench_thread_counts(gb_register(name, bm_pressure, c), 1, max_threads, base->nr_cpus));
 		}
 	return 0;
 }

@@ -18,6 +18,8 @@
 
 int main(int argc, char **argv)
 {
+	if (bench_threads_take("pressure_bench", &argc, argv))
+		return 2;
 	struct machine_desc d;
 	char err[512];
 	unsigned long mib = 256;

@@ -13,6 +13,7 @@
 #include "alloc/internal.h"
 #include "alloc/page_alloc.h"
 #include "alloc/rcu.h"
+#include "bench/max_threads.h"
 #include "bench/bench_common.h"
 #include "bench/gbench.h"
 #include "bench/zonelist_churn.h"
@@ -177,10 +178,10 @@ void register_zonelist_churn(struct machine *m, const char *allocator, int max_t
 		max_threads = 1;
 	for (int r = 0; r < 2; r++) {
 		snprintf(name, sizeof(name), "zonelist-churn/%s/rebuild_us:%d", allocator, rebuild_us[r]);
-		gb_dense_thread_range(gb_register(name, bm_churn, new_arg(m, rebuild_us[r])), 1, max_threads, 1);
+		bench_thread_counts(gb_register(name, bm_churn, new_arg(m, rebuild_us[r])), 1, max_threads, m->nr_cpus);
 	}
 	snprintf(name, sizeof(name), "zonelist-rcu-read/%s", allocator);
-	gb_dense_thread_range(gb_register(name, bm_rcu_read, new_arg(m, 0)), 1, max_threads, 1);
+	bench_thread_counts(gb_register(name, bm_rcu_read, new_arg(m, 0)), 1, max_threads, m->nr_cpus);
 	snprintf(name, sizeof(name), "zonelist-read-norcu/%s", allocator);
 	gb_register(name, bm_read_norcu, new_arg(m, 0));
 }

@@ -16,6 +16,8 @@
 
 int main(int argc, char **argv)
 {
+	if (bench_threads_take("zonelist_churn_bench", &argc, argv))
+		return 2;
 	struct machine_desc d;
 	char err[512], name[96];
 

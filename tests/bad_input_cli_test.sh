@@ -68,5 +68,24 @@ else
 	echo "FAIL: the failed row's JSON is not whole, or a NULL was freed"
 fi
 
+# the kernels' names and the new options
+expect 2 "policy: 'linux-9.9' is not one of linux-4.12, linux-4.19, linux-5.14" -- $show zoneinfo --policy linux-9.9
+expect 2 "percpu_pagelist_fraction: linux-6.18 has no such sysctl (it has percpu_pagelist_high_fraction)" -- \
+	$show zoneinfo --policy linux-6.18 --percpu-pagelist-fraction 8
+expect 2 "zone-lock: 'mcs' is not auto, queued or tas" -- $show zoneinfo --zone-lock mcs
+expect 2 "fast-path: 'maybe' is not yes or no" -- $show zoneinfo --fast-path=maybe
+expect 2 "--threads: '0' is not a thread count in 1..1024" -- $bench --threads 0
+expect 2 "--threads: 'x' is not a thread count in 1..1024" -- $bench --threads 1,x
+# --threads LIST chooses the counts, exactly those (up to the model's CPUs)
+lst=$($bench --benchmark_list_tests --policy linux-6.18 --scheme owner --cpus 32 --threads 1,4,26 2>/dev/null |
+	grep '^bulk/model-linux-6.18-owner/order:0/' | sed 's/.*threads://' | tr '\n' ' ')
+if [ "$lst" = "1 4 26 " ]; then passed=$((passed + 1)); else
+	failed=$((failed + 1)); echo "FAIL: --threads 1,4,26 listed '$lst'"; fi
+# without it: 1, 2, 4, ... below the limit and the limit itself, not every integer
+lst=$(BENCH_MAX_THREADS=13 $bench --benchmark_list_tests --policy linux-6.18 --scheme owner --cpus 16 2>/dev/null |
+	grep '^bulk/model-linux-6.18-owner/order:0/' | sed 's/.*threads://' | tr '\n' ' ')
+if [ "$lst" = "1 2 4 8 13 " ]; then passed=$((passed + 1)); else
+	failed=$((failed + 1)); echo "FAIL: 13 threads listed '$lst'"; fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
