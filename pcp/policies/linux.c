@@ -409,18 +409,16 @@ const struct pcp_policy pcp_policy_linux_6_6 = {
  * free_count >= batch ("mm, pcp: reduce detecting time of consecutive high order page
  * freeing").
  */
+/* 6.7+: what 6.7 and 6.18 share; they differ in the THP lists, free_high, the drain's type and the fallback. */
+#define LINUX_6_7_ROW(thp, free_high_fn, mt, fb)                                            \
+	.native_scheme = PCP_SCHEME_TRYLOCK, .proc_format = PROC_FORMAT_6_18,               \
+	.batchsize = zone_batchsize_1m, SIZING_AUTOTUNED, LISTS_HIGH_ORDER(thp),           \
+	.free_high = (free_high_fn), .drain_order = PCP_DRAIN_LIST_FIRST, .drain_mt = (mt), \
+	.fallback = (fb)
 const struct pcp_policy pcp_policy_linux_6_7 = {
 	.name = "linux-6.7",
 	.summary = "auto-tuned high, alloc/free batch scaling, free_high at batch",
-	.native_scheme = PCP_SCHEME_TRYLOCK,
-	.proc_format = PROC_FORMAT_6_18,
-	.batchsize = zone_batchsize_1m,
-	SIZING_AUTOTUNED,
-	LISTS_HIGH_ORDER(PCP_THP_ONE),
-	.free_high = free_high_6_7,
-	.drain_order = PCP_DRAIN_LIST_FIRST,
-	.drain_mt = PCP_DRAIN_MT_RECORDED,
-	.fallback = FALLBACK_4_13,
+	LINUX_6_7_ROW(PCP_THP_ONE, free_high_6_7, PCP_DRAIN_MT_RECORDED, FALLBACK_4_13),
 };
 
 /*
@@ -435,13 +433,5 @@ const struct pcp_policy pcp_policy_linux_6_7 = {
 const struct pcp_policy pcp_policy_linux_6_18 = {
 	.name = "linux-6.18",
 	.summary = "6.7's tuning, 6.10 migratetype hygiene, 6.15 claim/steal, 6.18 free_high",
-	.native_scheme = PCP_SCHEME_TRYLOCK,
-	.proc_format = PROC_FORMAT_6_18,
-	.batchsize = zone_batchsize_1m,
-	SIZING_AUTOTUNED,
-	LISTS_HIGH_ORDER(PCP_THP_MOVABLE_SPLIT),
-	.free_high = free_high_6_18,
-	.drain_order = PCP_DRAIN_LIST_FIRST,
-	.drain_mt = PCP_DRAIN_MT_PAGEBLOCK,
-	.fallback = FALLBACK_CLAIM_STEAL,
+	LINUX_6_7_ROW(PCP_THP_MOVABLE_SPLIT, free_high_6_18, PCP_DRAIN_MT_PAGEBLOCK, FALLBACK_CLAIM_STEAL),
 };
