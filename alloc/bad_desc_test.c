@@ -21,7 +21,7 @@
 #include "alloc/internal.h"
 #include "pcp/pcp.h"
 
-#define CAPTURE "bench/replay/testdata/compile.zoneinfo.before"
+#define CAPTURE "replay/testdata/compile.zoneinfo.before"
 
 #define CHECK_HAS(s, part)                                                                  \
 	do {                                                                                \

@@ -489,10 +489,10 @@ static void formats_match_linux_6_18(void)
 	char err[512];
 
 	machine_desc_default(&d);
-	CHECK_EQ(machine_desc_load_zoneinfo(&d, "bench/replay/testdata/compile.zoneinfo.before", err, sizeof(err)), 0);
+	CHECK_EQ(machine_desc_load_zoneinfo(&d, "replay/testdata/compile.zoneinfo.before", err, sizeof(err)), 0);
 	d.policy = PCP_POLICY_LINUX_6_X;
 	struct machine *m = t_machine(&d);
-	const char *files[2] = { "bench/replay/testdata/compile.zoneinfo.before", "bench/replay/testdata/compile.vmstat.before" };
+	const char *files[2] = { "replay/testdata/compile.zoneinfo.before", "replay/testdata/compile.vmstat.before" };
 	void (*fns[2])(struct machine *, FILE *) = { show_zoneinfo, show_vmstat };
 	for (int k = 0; k < 2; k++) {
 		char *want = read_text(files[k]), *got = dump(fns[k], m);

@@ -3,10 +3,10 @@
 # once (no hang, no half-written output). Cases from issue 13's adversarial pass.
 set -u
 show=alloc/show
-replay=bench/replay/replay
+replay=replay/replay
 bench=bench/pagealloc_bench
-zi=bench/replay/testdata/compile.zoneinfo.before
-trace=bench/replay/testdata/compile.trace.xz
+zi=replay/testdata/compile.zoneinfo.before
+trace=replay/testdata/compile.trace.xz
 tmp=${TEST_TMPDIR:-$(mktemp -d)}
 passed=0
 failed=0

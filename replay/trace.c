@@ -11,7 +11,7 @@
  * parsed once and kept in a small hash table, the previous line's checked first.
  */
 #define _GNU_SOURCE
-#include "bench/replay/trace.h"
+#include "replay/trace.h"
 
 #include <errno.h>
 #include <inttypes.h>

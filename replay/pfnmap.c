@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/replay/pfnmap.h"
+#include "replay/pfnmap.h"
 
 #define PFNMAP_EMPTY UINT64_MAX
 

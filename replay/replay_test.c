@@ -19,12 +19,12 @@
 #include <unistd.h>
 
 #include "alloc/machine.h"
-#include "bench/replay/check.h"
-#include "bench/replay/pfnmap.h"
-#include "bench/replay/replay.h"
+#include "replay/check.h"
+#include "replay/pfnmap.h"
+#include "replay/replay.h"
 #include "pcp/pcp.h"
 
-#define TESTDATA "bench/replay/testdata/"
+#define TESTDATA "replay/testdata/"
 #define FSMIX "fsmix.trace.xz"
 
 /* --- the pfn map --- */
@@ -579,7 +579,7 @@ static bool exists(const char *path)
 
 static bool find_fsmix(char *out, size_t outlen)
 {
-	return find_shared_trace(FSMIX, "bench/replay/replay_test.c", out, outlen);
+	return find_shared_trace(FSMIX, "replay/replay_test.c", out, outlen);
 }
 
 #define FIDELITY 0.25

@@ -44,8 +44,8 @@
 #include <stdio.h>
 
 #include "alloc/machine.h"
-#include "bench/replay/kernel_stats.h"
-#include "bench/replay/trace.h"
+#include "replay/kernel_stats.h"
+#include "replay/trace.h"
 
 /*
  * Where the capture's per-CPU `count` goes before the first event. The zoneinfo says how

@@ -32,7 +32,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "bench/replay/trace.h"
+#include "replay/trace.h"
 
 #define KSTATS_ORDERS 64		/* orders 0..63, as the reader accepts */
 #define KSTATS_MAX_CPUS 65536		/* CPU numbers the per-CPU run state covers */

@@ -21,14 +21,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench/replay/check.h"
-#include "bench/replay/kernel_stats.h"
+#include "replay/check.h"
+#include "replay/kernel_stats.h"
 
 #define FSMIX "fsmix.trace.xz"
 
 static bool find_fsmix(char *out, size_t outlen)
 {
-	return find_shared_trace(FSMIX, "bench/replay/kernel_stats_test.c", out, outlen);
+	return find_shared_trace(FSMIX, "replay/kernel_stats_test.c", out, outlen);
 }
 
 /* The README's table: | fsmix | 95,220 | 92,807 | 62,748 | 81,645 | 857 | 29,575 | 471 | */

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/replay/kernel_stats.h"
+#include "replay/kernel_stats.h"
 
 static void row_name(const char *path, char *out, size_t size)
 {

@@ -74,7 +74,7 @@ static inline int check_done(void)
  * find_shared_trace: the path of shared/traces/NAME, which lies outside the workspace
  * (../shared beside a checkout or a CI clone). Tried in order: $TRACE_DIR/NAME;
  * shared/traces/NAME above this test's source file (its runfile SELF, e.g.
- * "bench/replay/replay_test.c", resolved to the real tree); above the current directory;
+ * "replay/replay_test.c", resolved to the real tree); above the current directory;
  * /work/shared/traces/NAME. False when none exists (the caller prints SKIP).
  */
 #include <limits.h>

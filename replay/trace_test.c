@@ -18,8 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bench/replay/check.h"
-#include "bench/replay/trace.h"
+#include "replay/check.h"
+#include "replay/trace.h"
 
 /* ------------------------------------------------------------ helpers */
 

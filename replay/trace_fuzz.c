@@ -2,7 +2,7 @@
 /*
  * trace_fuzz.c - libFuzzer target for the trace reader (and kernel_stats on
  * what it returns).  Built and run by scripts/fuzz-trace; the seed corpus is
- * bench/replay/corpus/ (replayed by the trace_fuzz_corpus_test Bazel test).
+ * replay/corpus/ (replayed by the trace_fuzz_corpus_test Bazel test).
  *
  * Each input is read four ways: from memory (trace_open_mem) and through a file
  * (trace_open on a memfd, i.e. the read() window), each strictly and with
@@ -20,8 +20,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "bench/replay/kernel_stats.h"
-#include "bench/replay/trace.h"
+#include "replay/kernel_stats.h"
+#include "replay/trace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,7 +3,7 @@
  * kernel_stats.c - the kernel's own figures from a trace (see kernel_stats.h for
  * the definitions, run rules included).
  */
-#include "bench/replay/kernel_stats.h"
+#include "replay/kernel_stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -16,8 +16,8 @@
 #include "alloc/internal.h"
 #include "alloc/page_alloc.h"
 #include "alloc/vmstat.h"
-#include "bench/replay/pfnmap.h"
-#include "bench/replay/replay.h"
+#include "replay/pfnmap.h"
+#include "replay/replay.h"
 #include "pcp/pcp.h"
 
 #define MAX_CATCHUP_TICKS 64	/* after a long idle gap: (7/8)^64 of high is left anyway */

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "alloc/machine.h"
-#include "bench/replay/replay.h"
+#include "replay/replay.h"
 #include "pcp/pcp.h"
 
 static void usage(FILE *out)

@@ -17,7 +17,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "bench/replay/trace.h"
+#include "replay/trace.h"
 
 static double now_s(void)
 {
