@@ -95,6 +95,7 @@ static const char *trace_name(const char *path, char *buf, size_t size)
 int main(int argc, char **argv)
 {
 	struct replay_options o;
+	bool tick_given = false;
 	struct machine_desc d, probe;
 	char err[1024], sibling[4096], ticks_file[4096], name[256];
 	const char *zoneinfo = NULL, *log_path = NULL;
@@ -133,6 +134,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			o.tick_ns = (uint64_t)ns;
+			tick_given = true;
 		} else if (!strncmp(a, "--tick-phase-ms", 15) && (a[15] == '=' || a[15] == '\0')) {
 			val = a[15] == '=' ? a + 16 : (i + 1 < argc ? argv[++i] : NULL);
 			int64_t ns = parse_ms(val);
@@ -243,6 +245,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "replay: %s\n", err);
 		return 2;
 	}
+	if (tick_given && o.tick_ns && !m->pcp_policy->vmstat_tick)
+		fprintf(stderr, "replay: note: %s's vmstat tick does nothing to the pcp lists; --tick-ms has no effect\n",
+			m->pcp_policy->name);
 	if (log_path) {
 		o.log = strcmp(log_path, "-") ? fopen(log_path, "w") : stderr;
 		if (!o.log) {

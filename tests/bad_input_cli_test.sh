@@ -76,6 +76,8 @@ expect 2 "zone-lock: 'mcs' is not auto, queued or tas" -- $show zoneinfo --zone-
 expect 2 "fast-path: 'maybe' is not yes or no" -- $show zoneinfo --fast-path=maybe
 expect 2 "--threads: '0' is not a thread count in 1..1024" -- $bench --threads 0
 expect 2 "--threads: 'x' is not a thread count in 1..1024" -- $bench --threads 1,x
+expect 0 "linux-4.12's vmstat tick does nothing to the pcp lists; --tick-ms has no effect" -- \
+	$replay "$trace" --policy linux-4.12 --tick-ms 500
 # --threads LIST chooses the counts, exactly those (up to the model's CPUs)
 lst=$($bench --benchmark_list_tests --policy linux-6.18 --scheme owner --cpus 32 --threads 1,4,26 2>/dev/null |
 	grep '^bulk/model-linux-6.18-owner/order:0/' | sed 's/.*threads://' | tr '\n' ' ')
