@@ -241,9 +241,64 @@ static enum trace_event_type classify(const char *s, size_t n)
 #define KEY_IS(lit) (klen == sizeof(lit) - 1 && same_bytes(k, lit, sizeof(lit) - 1))
 
 /* 1: event parsed; 0: blank or comment line; -1: malformed; -2: fatal (message in r->err). */
+/* What a line's header gave: COMM's span, the PID, the CPU and the timestamp. */
+struct line_header {
+	size_t comm_s, comm_e;
+	uint32_t cpu, pid;
+	uint64_t ts;
+};
+
+/*
+ * Header: COMM PID [CPU] SECONDS.FRACTION: -- COMM may hold spaces and brackets, so the
+ * first "[digits]" token after at least one other token and followed by a timestamp
+ * token is the CPU. (s, e) is the first token. 1, or what parse_line returns for a bad line.
+ */
+static inline __attribute__((always_inline)) int parse_header(struct trace_reader *r, const char *line,
+							      struct tokens *t, size_t s, size_t e,
+							      struct line_header *h)
+{
+	const char *hdr_err = "no \" [CPU] \" field";
+	size_t pid_s = s, pid_e = e;	/* the token before the candidate */
+	size_t prev_e = s;		/* end of the token before pid_s (comm_e candidate) */
+	bool first = true;
+
+	h->comm_s = h->comm_e = s;
+	h->cpu = h->pid = 0;
+	h->ts = 0;
+	for (;;) {
+		size_t cs, ce;
+
+		if (!token_next(t, &cs, &ce))
+			return bad(r, "%s", hdr_err);
+		if (line[cs] == '[' && parse_cpu(line + cs, line + ce, &h->cpu)) {
+			struct tokens peek = *t;
+			size_t ts_s, ts_e;
+
+			if (!token_next(&peek, &ts_s, &ts_e) || !parse_ts(line + ts_s, line + ts_e, &h->ts)) {
+				hdr_err = "bad timestamp after [CPU] (want SECONDS.FRACTION:)";
+			} else if (!parse_pid(line + pid_s, line + pid_e, &h->pid)) {
+				/* pid_s/pid_e: the token before; on the first pass, the first one. */
+				hdr_err = "bad or missing PID before [CPU]";
+			} else {
+				*t = peek;
+				h->comm_e = first ? h->comm_s : prev_e;
+				return 1;
+			}
+		}
+		prev_e = pid_e;
+		pid_s = cs;
+		pid_e = ce;
+		first = false;
+	}
+}
+
+static inline __attribute__((always_inline)) int parse_fields(struct trace_reader *r, const char *line,
+							      struct tokens *t, enum trace_event_type type,
+							      struct trace_event *ev);
+
+/* One line into *ev: 1 an event, 0 nothing (blank, comment, or a skipped bad line), < 0 an error. */
 static int parse_line(struct trace_reader *r, const char *line, size_t len, struct trace_event *ev)
 {
-	char s1[64];
 
 	if (len && line[len - 1] == '\r')
 		len--;
@@ -251,7 +306,6 @@ static int parse_line(struct trace_reader *r, const char *line, size_t len, stru
 	r->sp_mask[len >> 6] |= ~0ull << (len & 63);
 	r->eq_mask[len >> 6] |= ~0ull << (len & 63);
 
-	const uint64_t *eqm = r->eq_mask;
 	struct tokens t;
 	size_t s, e;
 
@@ -271,45 +325,10 @@ static int parse_line(struct trace_reader *r, const char *line, size_t len, stru
 		}
 	}
 
-	/*
-	 * Header: COMM PID [CPU] SECONDS.FRACTION: -- COMM may hold spaces and
-	 * brackets, so the first "[digits]" token after at least one other token
-	 * and followed by a timestamp token is the CPU.
-	 */
-	const char *hdr_err = "no \" [CPU] \" field";
-	size_t comm_s = s, comm_e = s;	/* COMM: first token start .. end of the token before PID */
-	size_t pid_s = s, pid_e = e;	/* the token before the candidate */
-	size_t prev_e = s;		/* end of the token before pid_s (comm_e candidate) */
-	uint32_t cpu = 0, pid = 0;
-	uint64_t ts = 0;
-	bool first = true;
-
-	for (;;) {
-		size_t cs, ce;
-
-		if (!token_next(&t, &cs, &ce))
-			return bad(r, "%s", hdr_err);
-		if (line[cs] == '[' && parse_cpu(line + cs, line + ce, &cpu)) {
-			struct tokens peek = t;
-			size_t ts_s, ts_e;
-
-			if (!token_next(&peek, &ts_s, &ts_e) ||
-			    !parse_ts(line + ts_s, line + ts_e, &ts)) {
-				hdr_err = "bad timestamp after [CPU] (want SECONDS.FRACTION:)";
-			} else if (!parse_pid(line + pid_s, line + pid_e, &pid)) {
-				/* pid_s/pid_e: the token before; on the first pass, the first one. */
-				hdr_err = "bad or missing PID before [CPU]";
-			} else {
-				t = peek;
-				comm_e = first ? comm_s : prev_e;
-				break;
-			}
-		}
-		prev_e = pid_e;
-		pid_s = cs;
-		pid_e = ce;
-		first = false;
-	}
+	struct line_header h;
+	int rc = parse_header(r, line, &t, s, e, &h);
+	if (rc != 1)
+		return rc;
 
 	/* Event name: "kmem:mm_page_alloc:". */
 	size_t ns, ne;
@@ -322,8 +341,8 @@ static int parse_line(struct trace_reader *r, const char *line, size_t len, stru
 	enum trace_event_type type = classify(name, nlen);
 
 	ev->type = type;
-	ev->cpu = cpu;
-	ev->ts_ns = ts;
+	ev->cpu = h.cpu;
+	ev->ts_ns = h.ts;
 	ev->line = r->lineno;
 	ev->pfn = 0;
 	ev->order = -1;
@@ -335,9 +354,9 @@ static int parse_line(struct trace_reader *r, const char *line, size_t len, stru
 	ev->change_ownership = -1;
 	ev->fallback_order = -1;
 	ev->fallback_migratetype = -1;
-	ev->pid = pid;
-	ev->comm = line + comm_s;
-	ev->comm_len = (uint32_t)(comm_e - comm_s);
+	ev->pid = h.pid;
+	ev->comm = line + h.comm_s;
+	ev->comm_len = (uint32_t)(h.comm_e - h.comm_s);
 	ev->name = name;
 	ev->name_len = (uint32_t)nlen;
 
@@ -351,13 +370,22 @@ static int parse_line(struct trace_reader *r, const char *line, size_t len, stru
 		return 1;
 	}
 
-	/* Fields: key=value separated by spaces. */
+	return parse_fields(r, line, &t, type, ev);
+}
+
+/* The fields: key=value separated by spaces; then the checks of the event table. */
+static inline __attribute__((always_inline)) int parse_fields(struct trace_reader *r, const char *line,
+							      struct tokens *t, enum trace_event_type type,
+							      struct trace_event *ev)
+{
+	const uint64_t *eqm = r->eq_mask;
+	char s1[64];
 	struct gfp_ent *g = NULL;
 	unsigned int have = 0;
 	size_t ks, ke;
 	int32_t pb_order = 9;	/* pageblock_order= when printed; x86-64's otherwise */
 
-	while (token_next(&t, &ks, &ke)) {
+	while (token_next(t, &ks, &ke)) {
 		size_t q = next_set(eqm, ks);
 
 		if (q >= ke)
