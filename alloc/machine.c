@@ -176,11 +176,10 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 		goto fail;
 	}
 	/* the pcp sysctl this kernel does not have is refused, not ignored */
-	if ((d->percpu_pagelist_fraction && strcmp(m->pcp_policy->fraction_sysctl, "percpu_pagelist_fraction")) ||
-	    (d->percpu_pagelist_high_fraction && strcmp(m->pcp_policy->fraction_sysctl, "percpu_pagelist_high_fraction"))) {
-		errf(err, errlen, "%s: %s has no such sysctl (it has %s)",
-		     d->percpu_pagelist_fraction ? "percpu_pagelist_fraction" : "percpu_pagelist_high_fraction",
-		     m->pcp_policy->name, m->pcp_policy->fraction_sysctl);
+	enum pcp_fraction_sysctl has = m->pcp_policy->fraction_sysctl, lacks = !has;
+	if (pcp_fraction_value(lacks, d)) {
+		errf(err, errlen, "%s: %s has no such sysctl (it has %s)", pcp_fraction_name(lacks), m->pcp_policy->name,
+		     pcp_fraction_name(has));
 		goto fail;
 	}
 	if (d->nr_nodes < 1 || d->nr_nodes > MAX_NUMNODES || d->nr_cpus < 1 || d->nr_cpus > NR_CPUS || !d->nr_ranges) {

@@ -57,10 +57,16 @@ static inline void queued_spin_lock(struct qspinlock *l)
 	queued_spin_lock_slowpath(l);
 }
 
-/* The tail and pending bit may change under us: clear only the locked bit. */
+/*
+ * The tail and pending bit may change under us: clear only the locked bit. A test-and-set
+ * lock's word is only ever 0 or locked, so a store does (the kernel's byte store).
+ */
 static inline void queued_spin_unlock(struct qspinlock *l)
 {
-	atomic_fetch_and_explicit(&l->val, ~_Q_LOCKED_VAL, memory_order_release);
+	if (l->virt_tas)
+		atomic_store_explicit(&l->val, 0, memory_order_release);
+	else
+		atomic_fetch_and_explicit(&l->val, ~_Q_LOCKED_VAL, memory_order_release);
 }
 
 static inline bool queued_spin_is_locked(struct qspinlock *l)

@@ -118,9 +118,9 @@ int sysctl_set(struct machine *m, const char *name, long value, char *err, size_
 	} else if (!strcmp(name, "percpu_pagelist_fraction") || !strcmp(name, "percpu_pagelist_high_fraction")) {
 		if (value < 0 || (value && value < 8) || value > INT_MAX)
 			return errf(err, errlen, "%s: %ld is outside 0 or 8..%d", name, value, INT_MAX);
-		if (strcmp(name, m->pcp_policy->fraction_sysctl))
-			return errf(err, errlen, "%s: %s has no such sysctl (it has %s)", name, m->pcp_policy->name,
-				    m->pcp_policy->fraction_sysctl);
+		const char *has = pcp_fraction_name(m->pcp_policy->fraction_sysctl);
+		if (strcmp(name, has))
+			return errf(err, errlen, "%s: %s has no such sysctl (it has %s)", name, m->pcp_policy->name, has);
 		if (name[sizeof("percpu_pagelist_") - 1] == 'f')
 			m->desc.percpu_pagelist_fraction = (int)value;
 		else

@@ -546,6 +546,48 @@ static void test_counts_without_fast_path(enum pcp_policy_id policy)
 	}
 }
 
+/*
+ * A row someone wrote is checked before a machine uses it, and the inline paths' switch
+ * is an option like any other.
+ * Expect: a row without nr_pcp_alloc, or with a batch-scale cap of 7, is named wrong; the
+ * kernels' rows pass; --no-fast-path and --fast-path=no turn the inline paths off,
+ * --fast-path leaves them on, and a machine built so has no fast variant.
+ */
+static void test_policy_rows_and_fast_path_option(void)
+{
+	struct pcp_policy row = *pcp_policy(PCP_POLICY_LINUX_6_18);
+	const char *why;
+
+	for (int p = 0; p < NR_PCP_POLICIES; p++)
+		CHECK(pcp_policy_check(pcp_policy((enum pcp_policy_id)p)) == NULL);
+	row.nr_pcp_alloc = NULL;
+	why = pcp_policy_check(&row);
+	CHECK(why && strstr(why, "a hook is missing"));
+	row = *pcp_policy(PCP_POLICY_LINUX_6_18);
+	row.pcp_batch_scale_max = 7;
+	why = pcp_policy_check(&row);
+	CHECK(why && strstr(why, "pcp_batch_scale_max"));
+
+	static const struct { const char *arg; bool off; } t[] = {
+		{ "--no-fast-path", true }, { "--fast-path=no", true }, { "--fast-path", false }, { "--fast-path=yes", false },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct machine_desc d;
+		char err[256], *av[] = { "prog", (char *)t[i].arg, NULL };
+		int ac = 2;
+		machine_desc_default(&d);
+		CHECK_EQ(machine_desc_parse_args(&d, &ac, av, err, sizeof(err)), 0);
+		CHECK_EQ(ac, 1);
+		CHECK_EQ(d.no_fast_path, t[i].off);
+	}
+	struct machine_desc d;
+	t_desc_flat(&d, 0x100000, 65536, 1);
+	d.no_fast_path = true;
+	struct machine *m = t_machine(&d);
+	CHECK_EQ(m->pcp_fast_variant, -1);
+	machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(test_zone_batchsize_formula);
@@ -558,5 +600,6 @@ int main(void)
 	RUN(test_dma_every_free_drains_4_12);
 	RUN(test_fixed_example);
 	RUN_EACH_POLICY(test_counts_without_fast_path);
+	RUN(test_policy_rows_and_fast_path_option);
 	TEST_SUMMARY();
 }

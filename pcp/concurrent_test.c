@@ -177,7 +177,7 @@ static void *controller_fn(void *arg)
 	struct controller *c = arg;
 	struct machine *m = c->sh->m;
 	struct zone *z = normal(m);
-	const char *sysctl = m->pcp_policy->fraction_sysctl;
+	const char *sysctl = pcp_fraction_name(m->pcp_policy->fraction_sysctl);
 	static const long fractions[4] = { 8, 1000, 100000, 0 };
 	uint64_t x = 0x2545f4914f6cdd1dull;
 	char err[128];

@@ -899,7 +899,7 @@ static void scripted(enum pcp_policy_id policy, enum pcp_scheme_id scheme, bool 
 		} else if (r < 999) {
 			drain_all_pages(m, normal(m));
 		} else {
-			CHECK_EQ(sysctl_set(m, m->pcp_policy->fraction_sysctl, (x >> 33) & 1 ? 0 : 64, err, sizeof(err)), 0);
+			CHECK_EQ(sysctl_set(m, pcp_fraction_name(m->pcp_policy->fraction_sysctl), (x >> 33) & 1 ? 0 : 64, err, sizeof(err)), 0);
 		}
 	}
 	CHECK_CONSISTENT(m);

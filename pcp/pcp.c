@@ -380,8 +380,7 @@ void zone_pcp_update(struct zone *zone)
 	if (!zone->pageset)
 		return;
 	const struct pcp_policy *pol = m->pcp_policy;
-	int fraction = !strcmp(pol->fraction_sysctl, "percpu_pagelist_fraction") ? m->desc.percpu_pagelist_fraction
-										 : m->desc.percpu_pagelist_high_fraction;
+	int fraction = pcp_fraction_value(pol->fraction_sysctl, &m->desc);
 	pol->high_and_batch(pol, zone, fraction, &high_min, &high_max, &batch);
 	if (m->desc.imported) {
 		int nid = zone->node, z = zone->idx;

@@ -41,9 +41,8 @@ const char *pcp_policy_check(const struct pcp_policy *pol)
 	    !pol->nr_pcp_high || !pol->nr_pcp_free)
 		return "a hook is missing (batchsize, high_and_batch, high_on_update, nr_pcp_alloc, free_high, "
 		       "nr_pcp_high and nr_pcp_free are required; vmstat_tick may be NULL)";
-	if (!pol->fraction_sysctl || (strcmp(pol->fraction_sysctl, "percpu_pagelist_fraction") &&
-				      strcmp(pol->fraction_sysctl, "percpu_pagelist_high_fraction")))
-		return "fraction_sysctl is neither percpu_pagelist_fraction nor percpu_pagelist_high_fraction";
+	if ((unsigned)pol->fraction_sysctl > PCP_HIGH_FRACTION)
+		return "fraction_sysctl is neither PCP_FRACTION nor PCP_HIGH_FRACTION";
 	if (pol->pcp_batch_scale_max < 0 || pol->pcp_batch_scale_max > 6)
 		return "pcp_batch_scale_max is outside 0..6 (CONFIG_PCP_BATCH_SCALE_MAX's range)";
 	if (pol->cold_tail && pol->high_order)

@@ -54,6 +54,9 @@ enum pcp_drain_mt {
 	PCP_DRAIN_MT_PAGEBLOCK, /* 6.10+ (migratetype hygiene): the pageblock's type now */
 };
 
+/* The pcp sysctl a kernel has: vm.percpu_pagelist_fraction (< 5.14) or its successor. */
+enum pcp_fraction_sysctl { PCP_FRACTION, PCP_HIGH_FRACTION };
+
 /* __rmqueue_fallback: how an allocation takes from another migratetype. */
 enum buddy_fallback {
 	FALLBACK_4_12,          /* largest block first; claim the pageblock when half of it is free */
@@ -67,7 +70,7 @@ struct pcp_policy {
 	const char *summary;                    /* one line: which kernel, what it does */
 	enum pcp_scheme_id native_scheme;       /* the kernel's own protection: owner < 6.0, trylock 6.0+ */
 	enum proc_format proc_format;           /* the /proc line sets show prints (alloc/vmstat.h) */
-	const char *fraction_sysctl;            /* the pcp sysctl this kernel has (the other is refused) */
+	enum pcp_fraction_sysctl fraction_sysctl; /* the pcp sysctl this kernel has (the other is refused) */
 
 	/* Constants: the inline hit paths read these too. */
 	bool high_order;                        /* lists for orders 1..3 and pageblock_order (5.13+) */
@@ -130,6 +133,16 @@ const char *pcp_scheme_name(enum pcp_scheme_id s);
 int pcp_scheme_by_name(const char *name);
 /* A row's hooks are all there and its constants in range: NULL, or what is wrong. */
 const char *pcp_policy_check(const struct pcp_policy *pol);
+
+/* The sysctl's name ("percpu_pagelist_fraction" ...), and its value in a description. */
+static inline const char *pcp_fraction_name(enum pcp_fraction_sysctl f)
+{
+	return f == PCP_FRACTION ? "percpu_pagelist_fraction" : "percpu_pagelist_high_fraction";
+}
+static inline int pcp_fraction_value(enum pcp_fraction_sysctl f, const struct machine_desc *d)
+{
+	return f == PCP_FRACTION ? d->percpu_pagelist_fraction : d->percpu_pagelist_high_fraction;
+}
 
 /* The list geometry (replay plans with it too). */
 #define NR_LOWORDER_PCP_LISTS   (MIGRATE_PCPTYPES * (PAGE_ALLOC_COSTLY_ORDER + 1))

@@ -296,18 +296,18 @@ int decay_pcp_high(const struct pcp_policy *pol, struct per_cpu_pages *pcp)
 
 /* < 5.14: high = 6 x batch (percpu_pagelist_fraction), order-0 lists, drains of one batch. */
 #define SIZING_6_BATCHES                                                                    \
-	.fraction_sysctl = "percpu_pagelist_fraction", .high_and_batch = pageset_set_high_and_batch, \
+	.fraction_sysctl = PCP_FRACTION, .high_and_batch = pageset_set_high_and_batch, \
 	.high_on_update = high_set_on_update, .nr_pcp_alloc = nr_pcp_alloc_batch,          \
 	.nr_pcp_high = nr_pcp_high_fixed, .nr_pcp_free = nr_pcp_free_batch
 /* 5.14-6.6: high from the low watermark, refills by order, free_factor-scaled drains. */
 #define SIZING_FROM_WMARK                                                                   \
-	.fraction_sysctl = "percpu_pagelist_high_fraction", .high_and_batch = zone_set_high_from_wmark, \
+	.fraction_sysctl = PCP_HIGH_FRACTION, .high_and_batch = zone_set_high_from_wmark, \
 	.high_on_update = high_set_on_update, .nr_pcp_alloc = nr_pcp_alloc_order,          \
 	.nr_pcp_high = nr_pcp_high_reclaim_capped, .nr_pcp_free = nr_pcp_free_factor,      \
 	.hit_book = PCP_BOOK_FREE_FACTOR, .free_defer_flags = ZONE_RECLAIM_ACTIVE
 /* 6.7+: auto-tuned high, alloc and free batch scaling, the vmstat tick's decay. */
 #define SIZING_AUTOTUNED                                                                    \
-	.fraction_sysctl = "percpu_pagelist_high_fraction", .high_and_batch = zone_set_high_autotuned, \
+	.fraction_sysctl = PCP_HIGH_FRACTION, .high_and_batch = zone_set_high_autotuned, \
 	.high_on_update = high_kept_on_update, .nr_pcp_alloc = nr_pcp_alloc_autotuned,     \
 	.nr_pcp_high = nr_pcp_high_autotuned, .nr_pcp_free = nr_pcp_free_count,            \
 	.vmstat_tick = decay_pcp_high, .hit_book = PCP_BOOK_FREE_COUNT,                    \
