@@ -585,6 +585,69 @@ static void double_free_from_another_cpu(enum pcp_policy_id pol, enum pcp_scheme
 }
 
 
+/*
+ * A stray write into a tail of an allocated block: the free checks every tail, as the
+ * kernel's free_pages_prepare does, and refuses the block.
+ *
+ *   |A o2: head, tail, TAIL*, tail|   A[2] carries PG_lru; __free_pages(A, 2)
+ *
+ * Expect: "pfn:0x100002: free of an order-2 block whose tail page 2 is not clean (expected
+ * flags 0, ...)"; A stays allocated; once the tail is clean again the same free succeeds.
+ */
+static void free_of_block_with_dirty_tail(void)
+{
+	struct machine *m = bad_machine();
+	struct zone *z = normal(m);
+	struct zone_census c;
+
+	struct page *a = alloc_pages(GFP_HIGHUSER_MOVABLE, 2);
+	CHECK(a && page_to_pfn(a) == NBASE);
+	a[2].flags = PG_lru;
+	capture(m);
+	__free_pages(a, 2);
+	CHECK_STR(reported(m), "BUG: Bad page state: pfn:0x100002: free of an order-2 block whose tail page 2 is not clean "
+			       "(expected flags 0, found flags 0x20 order 0)\n");
+	CHECK_EQ(m->nr_bad_pages, 1);
+	zone_census(z, &c);
+	CHECK_EQ(c.allocated_pages, 4);
+	a[2].flags = 0;
+	__free_pages(a, 2);
+	zone_census(z, &c);
+	CHECK_EQ(c.allocated_pages, 0);
+	CHECK_STR(bi(z), "0 0 0 0 0 0 0 0 0 0 64");
+	done(m);
+}
+
+/*
+ * A stray write into a tail of a free block: check_new_pages (run where the kernel runs
+ * it, under zone->lock as the block leaves the lists) finds it, reports it, takes the
+ * block out of circulation and allocates the next one.
+ *
+ *   |free o10 at NBASE: pfn NBASE+1 carries PG_lru ...|   alloc_pages(order 2)
+ *
+ * Expect: "pfn:0x100001: a tail of a free block is not clean"; the allocation returns
+ * NBASE+4; the census counts 4 poisoned pages and stays consistent.
+ */
+static void alloc_finds_dirty_tail(void)
+{
+	struct machine *m = bad_machine();
+	struct zone *z = normal(m);
+	struct zone_census c;
+
+	m->mem_map[NBASE + 1].flags = PG_lru;
+	capture(m);
+	struct page *a = alloc_pages(GFP_HIGHUSER_MOVABLE, 2);
+	CHECK_STR(reported(m), "BUG: Bad page state: pfn:0x100001: a tail of a free block is not clean; block taken out of "
+			       "circulation (expected flags 0, found flags 0x20 order 0)\n");
+	CHECK(a && page_to_pfn(a) == NBASE + 4);
+	zone_census(z, &c);
+	CHECK_EQ(c.poisoned_pages, 4);
+	CHECK_EQ(c.allocated_pages, 4);
+	CHECK_CONSISTENT(m);
+	__free_pages(a, 2);
+	done(m);
+}
+
 int main(void)
 {
 	RUN(alloc_order_beyond_max_order_warns);
@@ -595,6 +658,8 @@ int main(void)
 	RUN(wrong_order_free_takes_block_out);
 	RUN(order0_free_of_higher_order_block);
 	RUN(free_of_tail_page);
+	RUN(free_of_block_with_dirty_tail);
+	RUN(alloc_finds_dirty_tail);
 	RUN(impossible_gfp_returns_null);
 	RUN(unbound_thread);
 	RUN(nr_bad_pages_counts);

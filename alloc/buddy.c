@@ -58,6 +58,9 @@ static inline void add_to_free_area(struct zone *z, struct page *page, unsigned 
 {
 	struct free_area *area = &z->free_area[order];
 
+	VT_CHARGE(BUDDY_ADD, 1);
+	VT_ZONE_LINE(z, VT_LINE_AREA + order, true);
+	VT_PAGE_LINE(z, page_idx(z, page));
 	set_page_order(page, order, mt);
 	if (tail)
 		pagelist_add_tail(z, &area->free_list[mt], page);
@@ -70,6 +73,9 @@ static inline void del_from_free_area(struct zone *z, struct page *page, unsigne
 {
 	struct free_area *area = &z->free_area[order];
 
+	VT_CHARGE(BUDDY_DEL, 1);
+	VT_ZONE_LINE(z, VT_LINE_AREA + order, true);
+	VT_PAGE_LINE(z, page_idx(z, page));
 	pagelist_del(z, &area->free_list[page->mt], page);
 	rmv_page_order(page);
 	WRITE_ONCE(area->nr_free, area->nr_free - 1);
@@ -87,6 +93,8 @@ static inline bool page_is_buddy(struct zone *zone, unsigned long buddy_pfn, uns
 	if (!zone_spans_pfn(zone, buddy_pfn))
 		return false;
 	struct page *buddy = __pfn_to_page(m, buddy_pfn);
+	VT_CHARGE(BUDDY_TEST, 1);
+	VT_PAGE_LINE(zone, page_idx(zone, buddy));
 	/*
 	 * Lockless with respect to the neighbour's owner, who may be changing a non-buddy
 	 * page's state right now; PG_buddy itself only changes under zone->lock, so the answer
@@ -154,6 +162,30 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 		migratetype = get_pageblock_migratetype_pfn(m, pfn);
 	__free_one_page(page, pfn, zone, order, migratetype);
 	zone_unlock(zone);
+}
+
+/*
+ * check_new_pages (the kernel's, as it runs without CONFIG_DEBUG_VM: at refill and on the
+ * buddy path, under zone->lock): every page of a block leaving the free lists must be in
+ * the state a free block's pages are in. The head was just taken off a list; each tail
+ * must carry no flags (merging and freeing clear them). A bad block is reported as
+ * bad_page() does and left out of circulation, as the kernel leaks it; true then.
+ */
+bool check_new_pages(struct zone *zone, struct page *page, unsigned int order)
+{
+	VT_CHARGE(CHECK_PAGE, 1UL << order);
+	for (unsigned long i = 1; i < (1UL << order); i++) {
+		if (likely(!READ_ONCE(page[i].flags)))
+			continue;
+		struct machine *m = zone->zone_pgdat->machine;
+		char found[64];
+		page_state_str(&page[i], found, sizeof(found));
+		bad_page(m, __page_to_pfn(m, page) + i, "a tail of a free block is not clean; block taken out of circulation",
+			 "flags 0", found);
+		WRITE_ONCE(page->state, PAGE_STATE(PG_hwpoison, order, page->mt));
+		return true;
+	}
+	return false;
 }
 
 /* Split a block of order high down to order low; the unused halves go back on the lists. */

@@ -181,6 +181,7 @@ static void isolate_migratepages(struct compact_control *cc)
 		cc->migrate_pfn = pfn;
 	}
 	count_vm_events(COMPACTMIGRATE_SCANNED, (long)scanned);
+	VT_CHARGE(COMPACT_PAGE, scanned);
 	count_vm_events(COMPACTISOLATED, (long)cc->nr_migratepages);
 }
 
@@ -245,6 +246,7 @@ static void isolate_freepages(struct compact_control *cc)
 		cc->free_pfn -= pageblock_nr_pages;
 	}
 	count_vm_events(COMPACTFREE_SCANNED, (long)scanned);
+	VT_CHARGE(COMPACT_PAGE, scanned);
 	count_vm_events(COMPACTISOLATED, (long)(cc->nr_freepages - isolated));
 }
 

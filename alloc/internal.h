@@ -11,6 +11,7 @@
 
 #include "alloc/machine.h"
 #include "alloc/mmzone.h"
+#include "alloc/vtime.h"
 
 /* alloc_flags: how hard get_page_from_freelist may try (mm/internal.h, 4.12). */
 #define ALLOC_WMARK_MIN         WMARK_MIN
@@ -51,11 +52,18 @@ static inline bool spin_trylock(spinlock_t *l)
 static inline void spin_unlock(spinlock_t *l) { atomic_store_explicit(&l->locked, 0, memory_order_release); }
 static inline void zone_lock(struct zone *zone)
 {
-	if (likely(queued_spin_trylock(&zone->lock)))
+	if (likely(queued_spin_trylock(&zone->lock))) {
+		VT_ZONE_LOCK(zone);
 		return;
+	}
 	__spin_lock_slow(zone);
+	VT_ZONE_LOCK(zone);
 }
-static inline void zone_unlock(struct zone *zone) { queued_spin_unlock(&zone->lock); }
+static inline void zone_unlock(struct zone *zone)
+{
+	VT_ZONE_UNLOCK(zone);
+	queued_spin_unlock(&zone->lock);
+}
 
 /* Every zone of every node (pg_data_t and its zones are never freed), or the populated ones. */
 #define for_each_zone(m, zone)                                                       \
@@ -135,6 +143,8 @@ static inline unsigned long __find_buddy_pfn(unsigned long pfn, unsigned int ord
 void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order, int migratetype);
 struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, int migratetype);
 struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype);
+/* Every page of a block just taken off the free lists in a free block's state; else reported, true. */
+bool check_new_pages(struct zone *zone, struct page *page, unsigned int order);
 int move_freepages_block(struct zone *zone, struct page *page, int migratetype);
 int find_suitable_fallback(struct free_area *area, unsigned int order, int migratetype, bool only_stealable,
 			   bool *can_steal);

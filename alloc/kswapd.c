@@ -138,6 +138,20 @@ void wakeup_kswapd(struct zone *zone, int order, enum zone_type classzone_idx)
 		pthread_mutex_unlock(&k->lock);
 		return;
 	}
+	if (VT_ACTIVE()) {
+		/* virtual time: no thread; the simulator runs kswapd_run_once on kswapd's own clock */
+		if (order > k->order)
+			k->order = order;
+		if ((int)classzone_idx > k->classzone_idx)
+			k->classzone_idx = (int)classzone_idx;
+		if (!k->woken) {
+			k->woken = true;
+			k->wakeups++;
+			VT_KSWAPD_WAKE(pgdat->node_id);
+		}
+		pthread_mutex_unlock(&k->lock);
+		return;
+	}
 	if (!k->started) {
 		k->running = true;      /* until it first sleeps */
 		if (pthread_create(&k->thread, NULL, kswapd_main, pgdat)) {
@@ -158,6 +172,37 @@ void wakeup_kswapd(struct zone *zone, int order, enum zone_type classzone_idx)
 	}
 	pthread_mutex_unlock(&k->lock);
 }
+
+#ifdef PAGEALLOC_VTIME
+/*
+ * One wakeup's work on the calling thread, as kswapd_main does it, for the simulator (the
+ * caller has made kswapd's virtual CPU current). Not a model CPU while it runs.
+ */
+void kswapd_run_once(pg_data_t *pgdat)
+{
+	struct kswapd *k = pgdat->kswapd;
+	struct cpu_binding saved = current_binding;
+
+	if (!k)
+		return;
+	pthread_mutex_lock(&k->lock);
+	bool woken = k->woken;
+	int order = k->order, classzone_idx = k->classzone_idx;
+	k->order = 0;
+	k->classzone_idx = 0;
+	k->woken = false;
+	if (woken)
+		k->runs++;
+	pthread_mutex_unlock(&k->lock);
+	if (!woken)
+		return;
+	current_binding.m = pgdat->machine;
+	current_binding.cs = NULL;
+	current_binding.cpu = -1;
+	balance_pgdat(pgdat, order, classzone_idx);
+	current_binding = saved;
+}
+#endif
 
 void kswapd_wait_idle(struct machine *m)
 {

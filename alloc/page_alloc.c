@@ -163,6 +163,8 @@ bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 
 bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark, int classzone_idx, unsigned int alloc_flags)
 {
+	VT_CHARGE(WATERMARK, 1);
+	VT_ZONE_LINE(z, VT_LINE_FREE_COUNT, false);
 	return __zone_watermark_ok(z, order, mark, classzone_idx, alloc_flags, zone_page_state(z, NR_FREE_PAGES));
 }
 
@@ -172,6 +174,8 @@ static inline bool zone_watermark_fast(struct zone *z, unsigned int order, unsig
 {
 	long free_pages = zone_page_state(z, NR_FREE_PAGES);
 
+	VT_CHARGE(WATERMARK, 1);
+	VT_ZONE_LINE(z, VT_LINE_FREE_COUNT, false);
 	if (!order && free_pages > (long)mark + READ_ONCE(z->lowmem_reserve[classzone_idx]))
 		return true;
 	return __zone_watermark_ok(z, order, mark, classzone_idx, alloc_flags, free_pages);
@@ -195,6 +199,7 @@ unsigned int gfp_to_alloc_flags(gfp_t gfp_mask)
 static void __attribute__((noinline)) clear_highpage(struct machine *m, struct page *page, unsigned int order)
 {
 	memset(__page_address(m, page), 0, PAGE_SIZE << order);
+	VT_CHARGE(ZERO_PAGE, 1UL << order);
 }
 
 void prep_new_page(struct machine *m, struct page *page, unsigned int order, gfp_t gfp_flags)
@@ -222,11 +227,16 @@ static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsi
 			return page;
 	}
 	zone_lock(zone);
-	page = NULL;
-	if (alloc_flags & ALLOC_HARDER)
-		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
-	if (!page)
-		page = __rmqueue(zone, order, migratetype);
+	for (;;) {
+		page = NULL;
+		if (alloc_flags & ALLOC_HARDER)
+			page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+		if (!page)
+			page = __rmqueue(zone, order, migratetype);
+		if (!page || likely(!check_new_pages(zone, page, order)))
+			break;
+		__mod_zone_freepage_state(zone, -(1L << order), page->mt);     /* leaked, as the kernel does */
+	}
 	zone_unlock(zone);
 	if (!page)
 		return NULL;
@@ -242,6 +252,7 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int allo
 {
 	for (struct zoneref *z = ac->preferred_zoneref; z->zone; z++) {
 		struct zone *zone = z->zone;
+		VT_CHARGE(ZONELIST_ZONE, 1);
 		if (z->zone_idx > (int)ac->high_zoneidx)
 			continue;
 		if (ac->nodemask && !node_isset(zone->node, ac->nodemask))
@@ -265,6 +276,7 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int allo
 		}
 		struct page *page = rmqueue(ac->preferred_zoneref->zone, zone, order, gfp_mask, alloc_flags, ac->migratetype);
 		if (page) {
+			VT_PAGE_LINE(zone, page_idx(zone, page));
 			prep_new_page(ac->m, page, order, gfp_mask);
 			if (unlikely(order && (alloc_flags & ALLOC_HARDER)))
 				reserve_highatomic_pageblock(page, zone, order);
@@ -335,6 +347,9 @@ get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_m
 	 */
 	long free_pages = atomic_load_explicit(&zone->vm_stat[NR_FREE_PAGES], memory_order_relaxed);
 	unsigned long mark;
+
+	VT_CHARGE(WATERMARK, 1);
+	VT_ZONE_LINE(zone, VT_LINE_FREE_COUNT, false);
 	if (pcp_policy(pid)->below_high && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BELOW_HIGH))
 		mark = high_wmark_pages(zone);
 	else
@@ -344,6 +359,7 @@ get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_m
 	struct page *page = rmqueue_pcplist_fast(cs, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask), local, pid,
 						 scheme);
 	if (likely(page)) {
+		VT_PAGE_LINE(zone, page_idx(zone, page));
 		WRITE_ONCE(page->private, 0);   /* prep_new_page, without __GFP_ZERO */
 		WRITE_ONCE(page->state, PAGE_STATE(PG_head, 0, 0));
 	}
@@ -533,6 +549,16 @@ static void __attribute__((noinline, cold)) bad_free_state(struct machine *m, st
 	bad_page(m, __page_to_pfn(m, page), reason, expected, found);
 }
 
+static void __attribute__((noinline, cold)) bad_free_tail(struct machine *m, struct page *page, unsigned long i,
+							   unsigned int order)
+{
+	char found[64], reason[96];
+
+	page_state_str(&page[i], found, sizeof(found));
+	snprintf(reason, sizeof(reason), "free of an order-%u block whose tail page %lu is not clean", order, i);
+	bad_page(m, __page_to_pfn(m, page) + i, reason, "flags 0", found);
+}
+
 static void __attribute__((noinline, cold)) bad_free_order(struct machine *m, struct page *page, unsigned int order)
 {
 	char found[32], expected[64];
@@ -552,6 +578,8 @@ bool free_pages_prepare(struct machine *m, struct page *page, unsigned int order
 {
 	uint32_t st = READ_ONCE(page->state);
 
+	if (unlikely(order))
+		VT_CHARGE(CHECK_PAGE, (1UL << order) - 1);
 	for (;;) {
 		if (unlikely(!(st & PG_head))) {
 			bad_free_state(m, page, order);
@@ -561,6 +589,12 @@ bool free_pages_prepare(struct machine *m, struct page *page, unsigned int order
 			bad_free_order(m, page, order);
 			return false;
 		}
+		/* the tails, as the kernel's free_pages_prepare checks each (free_page_is_bad) */
+		for (unsigned long i = 1; i < (1UL << order); i++)
+			if (unlikely(READ_ONCE(page[i].flags))) {
+				bad_free_tail(m, page, i, order);
+				return false;
+			}
 		if (likely(__atomic_compare_exchange_n(&page->state, &st, st & ~(uint32_t)0xff, false, __ATOMIC_RELAXED,
 						       __ATOMIC_RELAXED)))
 			return true;
@@ -594,6 +628,7 @@ static void __free_pages_prepared(struct machine *m, struct zone *zone, struct p
 				  unsigned int order)
 {
 	count_vm_events(PGFREE, 1L << order);
+	VT_PAGE_LINE(zone, page_idx(zone, page));
 	int migratetype = get_pageblock_migratetype_pfn(m, pfn);
 	if (likely(pcp_allowed_order(m, order)) && free_unref_page(zone, page, pfn, order, migratetype, 0))
 		return;

@@ -76,6 +76,8 @@ unsigned long shrink_all_memory(struct machine *m);
 void wakeup_kswapd(struct zone *zone, int order, enum zone_type classzone_idx);
 /* Wait until every started kswapd sleeps with no wakeup pending. */
 void kswapd_wait_idle(struct machine *m);
+/* Virtual time (the vtime flavour): run one pending wakeup's balance_pgdat on this thread. */
+void kswapd_run_once(pg_data_t *pgdat);
 /* Wakeups that found kswapd asleep, and balance_pgdat runs, summed over nodes. */
 unsigned long kswapd_wakeups(struct machine *m);
 

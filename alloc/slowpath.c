@@ -549,6 +549,8 @@ struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order, struct a
 {
 	enum slowpath_outcome outcome = SLOWPATH_FAIL;
 	uint64_t t0 = now_ns();
+
+	VT_CHARGE(SLOWPATH, 1);
 	struct page *page = slowpath(gfp_mask, order, ac, &outcome);
 
 	if (likely(ac->m->slow && current_binding.cs))

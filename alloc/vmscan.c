@@ -227,6 +227,7 @@ unsigned long shrink_node(pg_data_t *pgdat, int classzone_idx, unsigned long nr_
 		}
 	}
 	count_vm_events(kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, (long)nr_scanned);
+	VT_CHARGE(RECLAIM_PAGE, nr_scanned);
 	count_vm_events(kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, (long)nr_reclaimed);
 	/* 4.12: progress anywhere makes a hopeless node worth kswapd's time again */
 	if (nr_reclaimed && pgdat->kswapd)

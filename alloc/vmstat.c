@@ -43,6 +43,9 @@ void count_vm_events_offcpu(enum vm_event_item item, long delta)
 void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long delta)
 {
 	if (unlikely(!current_binding.cs || current_binding.m != zone->zone_pgdat->machine || !zone->pageset)) {
+		VT_CHARGE(STAT_FOLD, 1);
+		if (item == NR_FREE_PAGES)
+			VT_ZONE_LINE(zone, VT_LINE_FREE_COUNT, true);
 		atomic_fetch_add_explicit(&zone->vm_stat[item], delta, memory_order_relaxed);
 		return;
 	}
@@ -51,6 +54,9 @@ void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long del
 	long t = READ_ONCE(ps->stat_threshold);        /* refresh_zone_stat_thresholds runs live (hotplug) */
 
 	if (unlikely(x > t || x < -t)) {
+		VT_CHARGE(STAT_FOLD, 1);
+		if (item == NR_FREE_PAGES)
+			VT_ZONE_LINE(zone, VT_LINE_FREE_COUNT, true);
 		atomic_fetch_add_explicit(&zone->vm_stat[item], x, memory_order_relaxed);
 		x = 0;
 	}

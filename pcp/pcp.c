@@ -91,6 +91,9 @@ static int rmqueue_bulk(struct zone *zone, unsigned int order, int count, struct
 		struct page *page = __rmqueue(zone, order, migratetype);
 		if (unlikely(!page))
 			break;
+		VT_CHARGE(REFILL_BLOCK, 1);
+		if (unlikely(check_new_pages(zone, page, order)))
+			continue;       /* check_pcp_refill: a bad block is left out (still counted in i) */
 		WRITE_ONCE(page->state, PAGE_STATE(PG_pcp, order, page->mt));
 		/* keep physical order: first taken is first handed out */
 		if (likely(!cold))
@@ -152,6 +155,7 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 			unsigned long pfn = __page_to_pfn(m, page);
 			int mt = recorded_mt ? page->mt : get_pageblock_migratetype_pfn(m, pfn);
 			WRITE_ONCE(page->flags, (uint8_t)0);
+			VT_CHARGE(DRAIN_BLOCK, 1);
 			count -= 1 << order;
 			drained += 1 << order;
 			blocks++;
@@ -285,7 +289,9 @@ void drain_pages_cpu(struct machine *m, int cpu, struct zone *only)
 			if (m->scheme == PCP_SCHEME_OWNER)
 				membarrier_all();
 			pcp_remote_wait(m, &ps->pcp);
+			VT_PCP_REMOTE(zone, cpu, true);
 			drain_pageset(zone, ps);
+			VT_PCP_REMOTE(zone, cpu, false);
 			pcp_remote_release(m, &ps->pcp);
 		}
 	}
@@ -318,7 +324,9 @@ void drain_all_pages(struct machine *m, struct zone *only)
 			for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
 				struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
 				pcp_remote_wait(m, &ps->pcp);
+				VT_PCP_REMOTE(zone, cpu, true);
 				drain_pageset(zone, ps);
+				VT_PCP_REMOTE(zone, cpu, false);
 				pcp_remote_release(m, &ps->pcp);
 			}
 		}

@@ -336,6 +336,8 @@ static __always_inline struct per_cpu_pageset *pcp_enter_local(enum pcp_scheme_i
 	struct per_cpu_pageset *ps = this_cpu_pageset(zone);
 	struct per_cpu_pages *pcp = &ps->pcp;
 
+	if (VT_PCP_HELD_ELSEWHERE(zone, smp_processor_id()))
+		return NULL;    /* virtual time: a remote CPU holds this pcp now */
 	if (scheme == PCP_SCHEME_OWNER) {
 		WRITE_ONCE(pcp->busy, 1);
 		__asm__ __volatile__("" ::: "memory");  /* the remote's membarrier orders this */
@@ -386,6 +388,7 @@ static __always_inline struct pcp_list *pcp_list_of(const struct pcp_policy *pol
  */
 static __always_inline void pcp_alloc_book(const struct pcp_policy *pol, struct per_cpu_pages *pcp, unsigned int order)
 {
+	VT_CHARGE(PCP_ALLOC, 1);
 	pcp_set_count(pcp, pcp->count - (1 << order));
 	if (pol->hit_book == PCP_BOOK_FREE_FACTOR)
 		pcp->free_factor >>= 1;
@@ -401,6 +404,7 @@ static __always_inline bool pcp_free_book(const struct pcp_policy *pol, struct p
 {
 	bool free_high = false;
 
+	VT_CHARGE(PCP_FREE, 1);
 	pcp_set_count(pcp, pcp->count + (1 << order));
 	if (order && order <= PAGE_ALLOC_COSTLY_ORDER)
 		free_high = pol->free_high(pol, pcp, order, pcp->batch);
@@ -480,6 +484,7 @@ free_unref_page_fast(struct zone *zone, struct page *page, int migratetype, enum
 	}
 	(void)pcp_free_book(pol, pcp, order);   /* order 0: no free_high; before the stores below, which may alias */
 	WRITE_ONCE(page->state, PAGE_STATE(PG_pcp, order, migratetype));  /* a neighbour's page_is_buddy reads it */
+	VT_PAGE_LINE(zone, page_idx(zone, page));
 	list->mag[list->nr++] = page_idx(zone, page);
 	this_cpu_counter_add(ps->fast_free, 1);         /* pcp_free_total and pgfree (see fast_free) */
 	pcp_leave_local(scheme, ps);
