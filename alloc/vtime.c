@@ -19,7 +19,11 @@
  * last.  Writing or reading a line another CPU wrote costs line_socket or line_remote by
  * the two CPUs' sockets.  A zone line also counts its writes, and a CPU that has read the
  * current version reads it again for free (read sharing); a struct page is taken on a
- * read as on a write (the buddy a merge reads is usually written next).
+ * read as on a write (the buddy a merge reads is usually written next).  A struct page
+ * this CPU wrote last (or nobody has) comes from memory - line_memory - when nothing in its
+ * 4 KiB of mem_map (64 kernel struct pages) was touched within cache_window and it is not
+ * next to the one touched before: the L2 streamer prefetches within a page of mem_map, so
+ * a walk through a block's struct pages misses once, a random free twice (page, buddy).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -46,6 +50,8 @@ __thread struct vt_cpu *vt_current;
 struct vt_costs vt_cost;
 
 #define VT_ZONE_LINES   (VT_LINE_AREA + MAX_ORDER)
+#define VT_TOUCH_SHIFT  16              /* 65.5 ns units: 2^32 of them are 78 hours of virtual time */
+#define VT_REGION_SHIFT 6               /* 64 kernel struct pages: one 4 KiB page of mem_map */
 #define NR_VT_ZONES     (MAX_NUMNODES * MAX_NR_ZONES)
 
 struct vt_interval {
@@ -75,17 +81,19 @@ struct vt_zone {
 	struct vt_line line[VT_ZONE_LINES];
 	uint32_t *seen;                 /* [cpu * VT_ZONE_LINES + line]: seq last read */
 	uint16_t *page_writer;          /* [page_idx]: spanned pages at init */
+	uint32_t *page_touched;         /* [page_idx >> VT_REGION_SHIFT]: clock >> VT_TOUCH_SHIFT; 0 never */
 	unsigned long nr_pages;
 	struct vt_pcp_busy *pcp;        /* [cpu] */
 };
 
 static struct {
 	struct machine *m;
-	struct vt_cpu *cpus;
+	uint16_t *socket_of;            /* [thread id] */
 	int nr_cpus, nr_threads;        /* threads: CPUs + one kswapd per node */
 	uint64_t now;
 	struct vt_zone *zones[NR_VT_ZONES];
 	uint64_t kswapd_woken[MAX_NUMNODES];
+	uint64_t kswapd_wakes;
 } W;
 
 static inline struct vt_zone *vz(const struct zone *zone)
@@ -97,19 +105,22 @@ static inline void charge_line(struct vt_cpu *c, uint16_t writer)
 {
 	if (writer == VT_NO_CPU || writer == c->id)
 		return;
-	vt_charge(W.cpus[writer].socket == c->socket ? VT_LINE_SOCKET : VT_LINE_REMOTE, 1);
+	vt_charge(W.socket_of[writer] == c->socket ? VT_LINE_SOCKET : VT_LINE_REMOTE, 1);
 }
 
-int vt_world_init(struct machine *m, struct vt_cpu *cpus, int nr_cpus, const struct vt_costs *costs, char *err,
-		  size_t errlen)
+int vt_world_init(struct machine *m, const uint16_t *socket_of, int nr_cpus, int nr_threads,
+		  const struct vt_costs *costs, char *err, size_t errlen)
 {
-	int threads = nr_cpus + m->nr_nodes;
+	int threads = nr_threads;
 
 	vt_world_exit();
-	if (threads >= (int)VT_NO_CPU)
-		return errf(err, errlen, "vtime: %d CPUs and kswapds; at most %u", threads, VT_NO_CPU - 1);
+	if (threads >= (int)VT_NO_CPU || nr_cpus > threads || nr_cpus < 1)
+		return errf(err, errlen, "vtime: %d CPUs of %d threads; at most %u threads", nr_cpus, threads, VT_NO_CPU - 1);
 	W.m = m;
-	W.cpus = cpus;
+	W.socket_of = malloc((size_t)threads * sizeof(*W.socket_of));
+	if (!W.socket_of)
+		return errf(err, errlen, "vtime: out of memory");
+	memcpy(W.socket_of, socket_of, (size_t)threads * sizeof(*W.socket_of));
 	W.nr_cpus = nr_cpus;
 	W.nr_threads = threads;
 	W.now = 0;
@@ -127,8 +138,9 @@ int vt_world_init(struct machine *m, struct vt_cpu *cpus, int nr_cpus, const str
 		z->nr_pages = zone->spanned_pages;
 		z->seen = calloc((size_t)threads * VT_ZONE_LINES, sizeof(*z->seen));
 		z->page_writer = malloc((z->nr_pages ? z->nr_pages : 1) * sizeof(*z->page_writer));
+		z->page_touched = calloc((z->nr_pages >> VT_REGION_SHIFT) + 1, sizeof(*z->page_touched));
 		z->pcp = calloc((size_t)nr_cpus, sizeof(*z->pcp));
-		if (!z->seen || !z->page_writer || !z->pcp)
+		if (!z->seen || !z->page_writer || !z->page_touched || !z->pcp)
 			goto oom;
 		memset(z->page_writer, 0xff, (z->nr_pages ? z->nr_pages : 1) * sizeof(*z->page_writer));
 	}
@@ -147,12 +159,14 @@ void vt_world_exit(void)
 		free(z->lock.iv);
 		free(z->seen);
 		free(z->page_writer);
+		free(z->page_touched);
 		free(z->pcp);
 		free(z);
 		W.zones[i] = NULL;
 	}
 	W.m = NULL;
-	W.cpus = NULL;
+	free(W.socket_of);
+	W.socket_of = NULL;
 	vt_current = NULL;
 }
 
@@ -287,8 +301,17 @@ void vt_page_line(const struct zone *zone, uint32_t idx)
 
 	if (!z || idx >= z->nr_pages)
 		return;
-	charge_line(c, z->page_writer[idx]);
+	uint16_t w = z->page_writer[idx];
+	uint32_t *touched = &z->page_touched[idx >> VT_REGION_SHIFT];
+	uint32_t now = (uint32_t)(c->clock >> VT_TOUCH_SHIFT) | 1, last = *touched;
+	bool stream = idx == c->last_page + 1 || idx == c->last_page - 1 || idx == c->last_page;
+	if (w != VT_NO_CPU && w != c->id)
+		charge_line(c, w);
+	else if (!stream && (!last || (uint64_t)(now - last) << VT_TOUCH_SHIFT > vt_cost.window_ps))
+		vt_charge(VT_LINE_MEMORY, 1);   /* out of every cache: from memory */
 	z->page_writer[idx] = c->id;
+	*touched = now;
+	c->last_page = idx;
 }
 
 /* --- a pcp held by a remote CPU ---------------------------------------------------------- */
@@ -346,9 +369,16 @@ bool vt_kswapd_wake(int nid)
 
 	if (!c || nid < 0 || nid >= MAX_NUMNODES)
 		return false;
-	if (W.kswapd_woken[nid] == UINT64_MAX)
+	if (W.kswapd_woken[nid] == UINT64_MAX) {
 		W.kswapd_woken[nid] = c->clock;
+		W.kswapd_wakes++;
+	}
 	return true;
+}
+
+uint64_t vt_kswapd_wake_count(void)
+{
+	return W.kswapd_wakes;
 }
 
 uint64_t vt_kswapd_woken_at(int nid)

@@ -48,6 +48,7 @@
 	X(LOCK_HANDOFF, lock_handoff, "the queued lock handed to the next waiter")                    \
 	X(LINE_SOCKET, line_socket, "a cache line last written by another core of the same socket")   \
 	X(LINE_REMOTE, line_remote, "a cache line last written by a core of another socket")          \
+	X(LINE_MEMORY, line_memory, "a struct page's line from memory: nothing of its 4 KiB of mem_map touched within cache_window") \
 	X(STAT_FOLD, stat_fold, "a per-CPU vm_stat delta folded into the zone's counter (an atomic)") \
 	X(SLOWPATH, slowpath, "entering __alloc_pages_slowpath (flags, kswapd wakeups, a retry)")     \
 	X(RECLAIM_PAGE, reclaim_page, "one page scanned by reclaim (kswapd or direct)")               \
@@ -61,9 +62,13 @@ enum vt_step {
 	VT_NR_STEPS
 };
 
-/* The cost table: picoseconds per step (integers, so virtual time is exact and portable). */
+/*
+ * The cost table: picoseconds per step (integers, so virtual time is exact and portable),
+ * and how long a struct page's line stays in a CPU's caches untouched (cache_window).
+ */
 struct vt_costs {
 	uint64_t ps[VT_NR_STEPS];
+	uint64_t window_ps;
 };
 
 extern const char *const vt_step_key[VT_NR_STEPS];     /* "alloc_call", ... (the cost file's keys) */
@@ -80,6 +85,7 @@ struct vt_cpu {
 	uint64_t pcp_trylock_fails;     /* the pcp lock held by another CPU in virtual time */
 	uint16_t id;                    /* 0..nr_cpus-1: model CPUs; nr_cpus + nid: node nid's kswapd */
 	uint16_t socket;
+	uint32_t last_page;             /* the struct page it touched last (its zone's index): a stream */
 };
 
 struct zone;
@@ -126,12 +132,13 @@ bool vt_kswapd_wake(int nid);
 
 /*
  * The world the hooks charge into: one simulation per process at a time (the simulator is
- * one host thread).  cpus[0..nr_cpus-1] are the model CPUs, cpus[nr_cpus + nid] node nid's
- * kswapd; socket_of gives each its socket (kswapd: its node's).  vt_world_init copies costs.
+ * one host thread).  Thread ids 0..nr_cpus-1 are the model CPUs that run, the rest up to
+ * nr_threads-1 other writers (a node's kswapd); socket_of[id] gives each its socket.
+ * vt_world_init copies both tables.
  */
 struct machine;
-int vt_world_init(struct machine *m, struct vt_cpu *cpus, int nr_cpus, const struct vt_costs *costs, char *err,
-		  size_t errlen);
+int vt_world_init(struct machine *m, const uint16_t *socket_of, int nr_cpus, int nr_threads,
+		  const struct vt_costs *costs, char *err, size_t errlen);
 void vt_world_exit(void);
 /* The smallest clock of any runnable CPU: busy intervals that end before it are dropped. */
 void vt_world_set_now(uint64_t min_clock);
@@ -139,6 +146,8 @@ void vt_world_set_now(uint64_t min_clock);
  * vt_kswapd_done marks it asleep again (the simulator ran it). */
 uint64_t vt_kswapd_woken_at(int nid);
 void vt_kswapd_done(int nid);
+/* Wakeups so far (the simulator looks for sleeping kswapds to start when it moves). */
+uint64_t vt_kswapd_wake_count(void);
 
 #else /* !PAGEALLOC_VTIME: nothing */
 

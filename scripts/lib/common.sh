@@ -89,7 +89,7 @@ built_bins() {
 			f="$dir/${t#//}"
 			f=${f/://}
 			mark="$ROOT/.cache/built/$(printf '%s' "$t" | tr '/:' '__')"
-			if [ ! -x "$f" ] || [ ! -e "$mark" ] || [ -n "$(find "$ROOT/alloc" "$ROOT/pcp" "$ROOT/bench" \
+			if [ ! -x "$f" ] || [ ! -e "$mark" ] || [ -n "$(find "$ROOT/alloc" "$ROOT/pcp" "$ROOT/bench" "$ROOT/replay" "$ROOT/vtime" \
 				"$ROOT/third_party" "$ROOT/WORKSPACE" "$ROOT/BUILD" "$ROOT/.bazelrc" -newer "$mark" -print -quit 2>/dev/null)" ]; then
 				stale=1
 				break
