@@ -4,6 +4,7 @@ set xlabel 'CPUs (threads)'
 set ylabel 'ns per operation'
 set key outside right
 set xtics (1, 2, 4, 8, 16, 26)
+set xrange [0.9:30]
 set grid
 set title 'Linux 6.0 (LLFree, Xeon Gold 5320) and the simulator (linux-6.0, trylock)'
 set terminal pngcairo size 1100,600

@@ -89,7 +89,7 @@ def main():
                 f.write("%d %g %g\n" % (c, k, m))
             f.write("\n\n")
     gp = ["set logscale xy", "set xlabel 'CPUs (threads)'", "set ylabel 'ns per operation'", "set key outside right",
-          "set xtics (1, 2, 4, 8, 16, 26)", "set grid",
+          "set xtics (1, 2, 4, 8, 16, 26)", "set xrange [0.9:30]", "set grid",
           "set title 'Linux 6.0 (LLFree, Xeon Gold 5320) and the simulator (linux-6.0, trylock)'"]
     plots = []
     for i, (name, _, _) in enumerate(rows):
