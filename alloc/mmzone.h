@@ -248,6 +248,9 @@ struct zone {
 	_Atomic long vm_stat[NR_VM_ZONE_STAT_ITEMS] __cacheline_aligned;
 	_Atomic long lock_wait_ns;              /* total time acquirers spun on lock */
 	_Atomic long lock_contended;            /* acquisitions that had to wait */
+#ifdef PAGEALLOC_VTIME
+	struct vt_zone *vt;                     /* the virtual-time world's lines of this zone (alloc/vtime.h) */
+#endif
 };
 
 /*

@@ -49,42 +49,8 @@ const char *const vt_step_what[VT_NR_STEPS] = {
 __thread struct vt_cpu *vt_current;
 struct vt_costs vt_cost;
 
-#define VT_ZONE_LINES   (VT_LINE_AREA + MAX_ORDER)
-#define VT_TOUCH_SHIFT  16              /* 65.5 ns units: 2^32 of them are 78 hours of virtual time */
-#define VT_REGION_SHIFT 6               /* 64 kernel struct pages: one 4 KiB page of mem_map */
+_Static_assert(VT_ZONE_LINES == VT_LINE_AREA + MAX_ORDER, "a zone line per order");
 #define NR_VT_ZONES     (MAX_NUMNODES * MAX_NR_ZONES)
-
-struct vt_interval {
-	uint64_t start, end;
-};
-
-struct vt_lock {
-	struct vt_interval *iv;         /* iv[lo .. n): sorted, disjoint */
-	unsigned lo, n, cap;
-	uint64_t grant_start;           /* the held interval's start (set at lock, used at unlock) */
-	uint16_t last;                  /* the CPU that released it last */
-};
-
-struct vt_line {
-	uint32_t seq;                   /* writes */
-	uint16_t writer;
-};
-
-struct vt_pcp_busy {                    /* a remote CPU's hold of this pcp */
-	uint64_t start, end;
-	uint16_t holder;
-	bool touched;                   /* the owner has not yet taken its lines back */
-};
-
-struct vt_zone {
-	struct vt_lock lock;
-	struct vt_line line[VT_ZONE_LINES];
-	uint32_t *seen;                 /* [cpu * VT_ZONE_LINES + line]: seq last read */
-	uint16_t *page_writer;          /* [page_idx]: spanned pages at init */
-	uint32_t *page_touched;         /* [page_idx >> VT_REGION_SHIFT]: clock >> VT_TOUCH_SHIFT; 0 never */
-	unsigned long nr_pages;
-	struct vt_pcp_busy *pcp;        /* [cpu] */
-};
 
 static struct {
 	struct machine *m;
@@ -98,7 +64,7 @@ static struct {
 
 static inline struct vt_zone *vz(const struct zone *zone)
 {
-	return W.zones[zone->node * MAX_NR_ZONES + (int)zone->idx];
+	return zone->vt;
 }
 
 static inline void charge_line(struct vt_cpu *c, uint16_t writer)
@@ -132,6 +98,7 @@ int vt_world_init(struct machine *m, const uint16_t *socket_of, int nr_cpus, int
 		if (!z)
 			goto oom;
 		W.zones[zone->node * MAX_NR_ZONES + (int)zone->idx] = z;
+		zone->vt = z;
 		z->lock.last = VT_NO_CPU;
 		for (int l = 0; l < VT_ZONE_LINES; l++)
 			z->line[l].writer = VT_NO_CPU;
@@ -152,6 +119,9 @@ oom:
 
 void vt_world_exit(void)
 {
+	if (W.m)
+		for_each_zone(W.m, zone)
+			zone->vt = NULL;
 	for (int i = 0; i < NR_VT_ZONES; i++) {
 		struct vt_zone *z = W.zones[i];
 		if (!z)
@@ -275,13 +245,9 @@ void vt_zone_unlock(struct zone *zone)
 
 /* --- lines ----------------------------------------------------------------------------- */
 
-void vt_zone_line(struct zone *zone, unsigned int line, bool write)
+void vt_zone_line_slow(struct vt_zone *z, unsigned int line, bool write)
 {
 	struct vt_cpu *c = vt_current;
-	struct vt_zone *z = vz(zone);
-
-	if (!z || line >= VT_ZONE_LINES)
-		return;
 	struct vt_line *ln = &z->line[line];
 	uint32_t *seen = &z->seen[(size_t)c->id * VT_ZONE_LINES + line];
 	if (write) {
@@ -294,13 +260,9 @@ void vt_zone_line(struct zone *zone, unsigned int line, bool write)
 	}
 }
 
-void vt_page_line(const struct zone *zone, uint32_t idx)
+void vt_page_line_slow(struct vt_zone *z, uint32_t idx)
 {
 	struct vt_cpu *c = vt_current;
-	struct vt_zone *z = vz(zone);
-
-	if (!z || idx >= z->nr_pages)
-		return;
 	uint16_t w = z->page_writer[idx];
 	uint32_t *touched = &z->page_touched[idx >> VT_REGION_SHIFT];
 	uint32_t now = (uint32_t)(c->clock >> VT_TOUCH_SHIFT) | 1, last = *touched;

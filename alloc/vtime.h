@@ -107,24 +107,92 @@ static inline void vt_charge(enum vt_step s, uint64_t n)
 	}
 }
 
+/* Zone lines (vt_zone_line's line): the free counter; free_area[order] is VT_LINE_AREA + order. */
+#define VT_LINE_FREE_COUNT      0
+#define VT_LINE_AREA            1
+#define VT_ZONE_LINES           (VT_LINE_AREA + 11)     /* MAX_ORDER orders */
+#define VT_TOUCH_SHIFT          16      /* 65.5 ns units: 2^32 of them are 78 hours of virtual time */
+#define VT_REGION_SHIFT         6       /* 64 kernel struct pages: one 4 KiB page of mem_map */
+
+struct vt_line {
+	uint32_t seq;                   /* writes */
+	uint16_t writer;
+};
+
+struct vt_interval {
+	uint64_t start, end;
+};
+
+struct vt_lock {
+	struct vt_interval *iv;         /* iv[lo .. n): sorted, disjoint */
+	unsigned lo, n, cap;
+	uint64_t grant_start;           /* the held interval's start (set at lock, used at unlock) */
+	uint16_t last;                  /* the CPU that released it last */
+};
+
+struct vt_pcp_busy {                    /* a remote CPU's hold of this pcp */
+	uint64_t start, end;
+	uint16_t holder;
+	bool touched;                   /* the owner has not yet taken its lines back */
+};
+
+/* One zone's share of the world (zone->vt while a simulation runs). */
+struct vt_zone {
+	struct vt_lock lock;
+	struct vt_line line[VT_ZONE_LINES];
+	uint32_t *seen;                 /* [thread * VT_ZONE_LINES + line]: seq last read */
+	uint16_t *page_writer;          /* [page_idx]: spanned pages at init */
+	uint32_t *page_touched;         /* [page_idx >> VT_REGION_SHIFT]: clock >> VT_TOUCH_SHIFT; 0 never */
+	unsigned long nr_pages;
+	struct vt_pcp_busy *pcp;        /* [cpu] */
+};
+
 /* The hooks' out-of-line halves (alloc/vtime.c). */
 void vt_zone_lock(struct zone *zone);
 void vt_zone_unlock(struct zone *zone);
-void vt_zone_line(struct zone *zone, unsigned int line, bool write);
-void vt_page_line(const struct zone *zone, uint32_t idx);
+void vt_zone_line_slow(struct vt_zone *z, unsigned int line, bool write);
+void vt_page_line_slow(struct vt_zone *z, uint32_t idx);
 bool vt_pcp_held_elsewhere(struct zone *zone, int cpu);
 void vt_pcp_remote(struct zone *zone, int cpu, bool begin);
 bool vt_kswapd_wake(int nid);
 
-/* Zone lines (vt_zone_line's line): the free counter; free_area[order] is VT_LINE_AREA + order. */
-#define VT_LINE_FREE_COUNT      0
-#define VT_LINE_AREA            1
+/*
+ * The common cases inline: a line this CPU wrote last (a zone line: and has seen), or a
+ * struct page it wrote last whose 4 KiB of mem_map it touched within the last 65 ns tick.
+ */
+static inline void vt_zone_line(struct vt_zone *z, unsigned int line, bool write)
+{
+	struct vt_cpu *c = vt_current;
+
+	if (!z || line >= VT_ZONE_LINES)
+		return;
+	if (z->line[line].writer == c->id && (!write || z->seen[(size_t)c->id * VT_ZONE_LINES + line] == z->line[line].seq)) {
+		if (write)
+			z->seen[(size_t)c->id * VT_ZONE_LINES + line] = ++z->line[line].seq;
+		return;
+	}
+	vt_zone_line_slow(z, line, write);
+}
+
+static inline void vt_page_line(struct vt_zone *z, uint32_t idx)
+{
+	struct vt_cpu *c = vt_current;
+
+	if (!z || idx >= z->nr_pages)
+		return;
+	uint32_t now = (uint32_t)(c->clock >> VT_TOUCH_SHIFT) | 1;
+	if (z->page_writer[idx] == c->id && z->page_touched[idx >> VT_REGION_SHIFT] == now) {
+		c->last_page = idx;
+		return;
+	}
+	vt_page_line_slow(z, idx);
+}
 
 #define VT_CHARGE(step, n)              vt_charge(VT_##step, (uint64_t)(n))
 #define VT_ZONE_LOCK(zone)              vt_zone_lock(zone)
 #define VT_ZONE_UNLOCK(zone)            vt_zone_unlock(zone)
-#define VT_ZONE_LINE(zone, line, write) do { if (vt_current) vt_zone_line(zone, line, write); } while (0)
-#define VT_PAGE_LINE(zone, idx)         do { if (vt_current) vt_page_line(zone, idx); } while (0)
+#define VT_ZONE_LINE(zone, line, write) do { if (vt_current) vt_zone_line((zone)->vt, line, write); } while (0)
+#define VT_PAGE_LINE(zone, idx)         do { if (vt_current) vt_page_line((zone)->vt, idx); } while (0)
 #define VT_PCP_HELD_ELSEWHERE(zone, cpu) (vt_current && vt_pcp_held_elsewhere(zone, cpu))
 #define VT_PCP_REMOTE(zone, cpu, begin) do { if (vt_current) vt_pcp_remote(zone, cpu, begin); } while (0)
 #define VT_ACTIVE()                     (vt_current != 0)
