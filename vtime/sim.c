@@ -180,7 +180,11 @@ static struct machine *build_machine(struct vsim *s, char *err, size_t errlen)
 		machine_desc_default(d);
 	unsigned long per_node = p->mem_per_node;
 	if (!per_node) {
-		/* what the busiest node's CPUs hold (each allocates locally), a quarter to spare, >= 1 GiB */
+		/*
+		 * What the busiest node's CPUs hold (each allocates locally), a quarter to spare, and
+		 * 4 GiB more: node 0's DMA32 zone takes its first 4 GiB, and the workload should fit
+		 * in ZONE_NORMAL (a nearly empty Normal zone above DMA32 is another experiment).
+		 */
 		int busiest = 0, on[MAX_NUMNODES] = { 0 };
 		for (int c = 0; c < p->nr_cpus; c++) {
 			int n = vt_topology_node(t, c);
@@ -188,9 +192,7 @@ static struct machine *build_machine(struct vsim *s, char *err, size_t errlen)
 				busiest = on[n];
 		}
 		unsigned long pages = s->ops->pages_per_cpu(s) * (unsigned long)busiest;
-		per_node = (pages + pages / 4) * PAGE_SIZE;
-		if (per_node < (1UL << 30))
-			per_node = 1UL << 30;
+		per_node = (pages + pages / 4) * PAGE_SIZE + (4UL << 30);
 		per_node = (per_node + (128UL << 20) - 1) & ~((128UL << 20) - 1);
 	}
 	if (machine_desc_simple(d, nodes, per_node, cpus, err, errlen)) {

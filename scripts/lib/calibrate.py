@@ -16,6 +16,7 @@
       workload gives it.  No figure at 2 or more threads is used.
 """
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -277,10 +278,10 @@ def derive(host_costs, simulate, out):
     for k in ("slowpath", "reclaim_page", "compact_page", "zero_page", "cache_window"):
         notes[k] = "host's value, unscaled (the validation's workloads do not reach this step)"
     header = ("# costs/xeon-gold-5320 - LLFree's machine (Intel Xeon Gold 5320: 2 sockets x 26 cores, 2.2 GHz, HT off)\n"
-              "# for the virtual-time simulator, derived by scripts/calibrate --derive from costs/host and five\n"
-              "# one-thread figures of Linux 6.0 on that machine (llfree-bench; LLFree, USENIX ATC '23). No figure\n"
+              "# for the virtual-time simulator, derived by `scripts/calibrate --derive xeon-gold-5320 --from costs/%s`\n"
+              "# (that host's measured table) and five one-thread figures of Linux 6.0 on that machine (llfree-bench; LLFree, USENIX ATC '23). No figure\n"
               "# at two or more threads went into it: those are what the simulator predicts (results/llfree-validation).\n"
-              "# One CPU of the simulation (linux-6.0, trylock) under this table gives:\n")
+              "# One CPU of the simulation (linux-6.0, trylock) under this table gives:\n") % os.path.basename(host_costs)
     for f in figs:
         header += "#   %-12s kernel %7.0f ns, simulated %9.1f\n" % (f, LLFREE_1T[f], got[f])
     write_table(out, header, v, notes, machine="xeon-gold-5320", topology="2x26")

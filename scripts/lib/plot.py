@@ -10,6 +10,8 @@ file stem TAB title) and, when gnuplot is installed, STEM.png and STEM.svg:
   threads-WORKLOAD[-PARAMS]  ns/op versus threads, one line per allocator (peers such as
                              glibc or jemalloc, any allocator not named model-*, dashed)
   cpus-WORKLOAD[-PARAMS]     the same against a cpus:N parameter
+  vtime-ns-per-op-WORKLOAD   virtual ns/op versus simulated CPUs (rows vtime-WORKLOAD/...)
+  vtime-zone-lock-share-WORKLOAD  zone_lock_share versus simulated CPUs
   order-WORKLOAD             ns/op versus order, for workloads that run one thread count
   vcpu-pcp-hit-rate          pcp_hit_rate versus CPUs (rows WORKLOAD/ALLOCATOR/cpus:N)
   vcpu-stranded-pages        stranded_pages versus CPUs
@@ -84,8 +86,30 @@ def plan(run):
     plots = []
     wl = report.by_workload(rows)
 
-    # ns/op against threads (or cpus), per workload and parameter set
+    # virtual time: ns/op and zone_lock_share against simulated CPUs, per workload
     for w, rs in wl.items():
+        if not w.startswith("vtime-"):
+            continue
+        for key, stem, ylabel in (("virtual_ns_per_op", "vtime-ns-per-op", "virtual ns per operation"),
+                                  ("zone_lock_share", "vtime-zone-lock-share",
+                                   "zone_lock_share (virtual time queued for zone->lock / busy)")):
+            have = [r for r in rs if key in r.counters and r.params.get("cpus", "").isdigit()]
+            if not have:
+                continue
+            pl = Plot(f"{stem}-{slug(w[6:])}", f"{w[6:]} in virtual time: {ylabel.split(' (')[0]} vs CPUs",
+                      "simulated CPUs", ylabel)
+            for a in _allocator_order(have):
+                pl.add(a, [(int(r.params["cpus"]), r.counters[key]) for r in have if r.allocator == a])
+            pl.xtics = [(str(x), x) for x in sorted({int(r.params["cpus"]) for r in have})]
+            pl.logy = key == "virtual_ns_per_op"
+            if key == "zone_lock_share":
+                pl.yrange = "[0:1.05]"
+            plots.append(pl)
+
+    # ns/op against threads (or cpus), per workload and parameter set (real time: not vtime's)
+    for w, rs in wl.items():
+        if w.startswith("vtime-"):
+            continue
         for xkey in X_KEYS:
             xs_of = (lambda r: r.threads) if xkey == "threads" else \
                 (lambda r: int(r.params[xkey]) if r.params.get(xkey, "").isdigit() else None)

@@ -123,6 +123,9 @@ def _fill(row, b):
         row.items_per_iter = row.real_ns / row.ns_per_op
     else:
         row.ns_per_op = row.real_ns
+    if "virtual_ns_per_op" in row.counters:
+        # the simulator's rows: the model's time is virtual; real time is only the host's
+        row.ns_per_op = row.counters["virtual_ns_per_op"]
 
 
 def _median_entry(entries):
@@ -359,7 +362,8 @@ def context_lines(ctx, rows):
         + (f"; source: {ctx['git_commit']}" if ctx.get("git_commit") else ""),
         "- ns/op: machine time per alloc+free of one block: real time per iteration (Google"
         " Benchmark 1.7.1 divides wall time by the thread count), or, where an iteration does N"
-        " operations (bulk), 1e9 / items_per_second; 'cpu ns/iter' is per thread",
+        " operations (bulk), 1e9 / items_per_second; 'cpu ns/iter' is per thread; vtime-* rows:"
+        " virtual ns per operation of the simulated CPUs (their real time is the host's, simulating)",
     ]
     return "\n".join(lines) + "\n"
 
