@@ -138,21 +138,8 @@ void wakeup_kswapd(struct zone *zone, int order, enum zone_type classzone_idx)
 		pthread_mutex_unlock(&k->lock);
 		return;
 	}
-	if (VT_ACTIVE()) {
-		/* virtual time: no thread; the simulator runs kswapd_run_once on kswapd's own clock */
-		if (order > k->order)
-			k->order = order;
-		if ((int)classzone_idx > k->classzone_idx)
-			k->classzone_idx = (int)classzone_idx;
-		if (!k->woken) {
-			k->woken = true;
-			k->wakeups++;
-			VT_KSWAPD_WAKE(pgdat->node_id);
-		}
-		pthread_mutex_unlock(&k->lock);
-		return;
-	}
-	if (!k->started) {
+	/* virtual time: no thread; the simulator runs kswapd_run_once on kswapd's own clock */
+	if (!VT_ACTIVE() && !k->started) {
 		k->running = true;      /* until it first sleeps */
 		if (pthread_create(&k->thread, NULL, kswapd_main, pgdat)) {
 			k->running = false;
@@ -168,7 +155,10 @@ void wakeup_kswapd(struct zone *zone, int order, enum zone_type classzone_idx)
 	if (!k->woken) {
 		k->woken = true;
 		k->wakeups++;
-		pthread_cond_signal(&k->wait);
+		if (VT_ACTIVE())
+			VT_KSWAPD_WAKE(pgdat->node_id);
+		else
+			pthread_cond_signal(&k->wait);
 	}
 	pthread_mutex_unlock(&k->lock);
 }
