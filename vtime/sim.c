@@ -266,7 +266,8 @@ static void finish(struct vsim *s, const struct vcpu_counters *before, const str
 	r->drain_pages_per_1k_frees = vcpu_drain_pages_per_1k_frees(&d, r->frees);
 	r->pcp_hit_rate = vcpu_pcp_hit_rate(&d);
 	r->stranded_pages = after->pcp_pages;
-	qsort(s->lat, s->nr_lat, sizeof(*s->lat), cmp_u64);
+	if (s->nr_lat)
+		qsort(s->lat, s->nr_lat, sizeof(*s->lat), cmp_u64);
 	r->slowpath_allocs = s->nr_lat;
 	r->slowpath_p50_ns = pct_ns(s->lat, s->nr_lat, 0.50);
 	r->slowpath_p99_ns = pct_ns(s->lat, s->nr_lat, 0.99);
