@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "alloc/host_topology.h"
 #include "alloc/internal.h"
 #include "alloc/machine.h"
 #include "alloc/rcu.h"
@@ -495,12 +496,27 @@ static void bind_to(struct machine *m, int cpu)
 
 /*
  * Where the host has CPU `cpu` and this thread may run there, pin the thread to it, so a
- * model CPU stays on one host CPU (its pagesets stay in that CPU's caches). Best effort:
+ * model CPU stays on one host CPU (its pagesets stay in that CPU's caches). On a host of
+ * several NUMA nodes, model node n's k-th CPU goes to host node n's k-th CPU (n mod the
+ * host's nodes, k mod its CPUs), so the model's nodes sit on the host's. Best effort:
  * a host with fewer CPUs, or a cpuset that excludes it, leaves the thread where it was.
  * cpu_unbind restores the thread's earlier affinity.
  */
 static __thread cpu_set_t saved_affinity;
 static __thread bool pinned;
+
+static int host_cpu_of(const struct machine *m, int cpu)
+{
+	const struct host_topology *t = host_topology();
+
+	if (!m || t->nr_nodes < 2)
+		return cpu;
+	int node = m->cpus[cpu].node, k = 0;
+	for (int c = 0; c < cpu; c++)
+		k += m->cpus[c].node == node;
+	int h = host_cpu_for(t, node, k);
+	return h < 0 ? cpu : h;
+}
 
 static void pin_to_host_cpu(int cpu)
 {
@@ -548,7 +564,7 @@ int cpu_bind(struct machine *m, int cpu)
 		return -1;
 	}
 	bind_to(m, cpu);
-	pin_to_host_cpu(cpu);
+	pin_to_host_cpu(host_cpu_of(m, cpu));
 	return 0;
 }
 

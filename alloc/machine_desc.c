@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <sys/stat.h>
 
+#include "alloc/host_topology.h"
 #include "alloc/internal.h"
 #include "alloc/machine.h"
 #include "pcp/pcp.h"
@@ -261,8 +262,11 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 		unsigned long per_node = desc_mem_per_node(d);
 		int nodes = d->nr_nodes, cpus = d->nr_cpus;
 		if (!strcmp(k, "nodes")) {
-			if (parse_int(value, 1, MACHINE_MAX_NODES, &v))
-				return errf(err, errlen, "nodes: '%s' is not a number in 1..%d", value, MACHINE_MAX_NODES);
+			if (!strcmp(value, "auto"))     /* the host's node count: model node n on host node n */
+				v = host_topology()->nr_nodes > MACHINE_MAX_NODES ? MACHINE_MAX_NODES : host_topology()->nr_nodes;
+			else if (parse_int(value, 1, MACHINE_MAX_NODES, &v))
+				return errf(err, errlen, "nodes: '%s' is not a number in 1..%d or auto (the host's)", value,
+					    MACHINE_MAX_NODES);
 			nodes = (int)v;
 			if (cpus < nodes)
 				cpus = nodes;

@@ -96,7 +96,7 @@ static void desc_set_errors(void)
 	static const struct { const char *key, *value, *err; } t[] = {
 		{ "mem", "lots", "mem: 'lots' is not a size of at least 4M (e.g. 16G, 1T)" },
 		{ "mem", "1M", "mem: '1M' is not a size of at least 4M (e.g. 16G, 1T)" },
-		{ "nodes", "0", "nodes: '0' is not a number in 1..63" },
+		{ "nodes", "0", "nodes: '0' is not a number in 1..63 or auto (the host's)" },
 		{ "cpus", "2000", "cpus: '2000' is not a number in 1..1024" },
 		{ "policy", "linux-5.0", "policy: 'linux-5.0' is not one of " PCP_POLICY_NAMES },
 		{ "scheme", "rcu", "scheme: 'rcu' is not owner or trylock" },
