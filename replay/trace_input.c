@@ -438,6 +438,19 @@ static bool start_xz(struct trace_reader *r, char *err, size_t errlen, const cha
 	return true;
 }
 
+/* The reader's own window of BUF_SIZE (xz output, or file reads); false with err when out of memory. */
+static bool own_window(struct trace_reader *r, char *err, size_t errlen)
+{
+	r->cap = BUF_SIZE;
+	r->own_buf = true;
+	r->buf = malloc(r->cap);
+	if (!r->buf) {
+		fail_open(r, err, errlen, "out of memory");
+		return false;
+	}
+	return true;
+}
+
 /* Reads from [buf, buf + len): xz decoded from there, text parsed in place. */
 static bool init_mem(struct trace_reader *r, const void *buf, size_t len, const char *what,
 		     char *err, size_t errlen)
@@ -452,13 +465,8 @@ static bool init_mem(struct trace_reader *r, const void *buf, size_t len, const 
 		return false;
 	}
 	if (is_xz(r->mem, len)) {
-		r->cap = BUF_SIZE;
-		r->own_buf = true;
-		r->buf = malloc(r->cap);
-		if (!r->buf) {
-			fail_open(r, err, errlen, "out of memory");
+		if (!own_window(r, err, errlen))
 			return false;
-		}
 		r->strm.next_in = r->mem;
 		r->strm.avail_in = len;
 		r->mem_pos = len;
@@ -500,13 +508,8 @@ struct trace_reader *trace_open(const char *path, char *err, size_t errlen)
 #ifdef POSIX_FADV_SEQUENTIAL
 	posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-	r->cap = BUF_SIZE;
-	r->own_buf = true;
-	r->buf = malloc(r->cap);
-	if (!r->buf) {
-		fail_open(r, err, errlen, "out of memory");
+	if (!own_window(r, err, errlen))
 		return NULL;
-	}
 
 	/* Sniff the format: read until 10 bytes are in or the input ends. */
 	while (r->end < 10) {

@@ -282,7 +282,7 @@ static void finish(struct vsim *s, const struct vcpu_counters *before, const str
 
 /* --- the run ------------------------------------------------------------------------------ */
 
-static int check_params(const struct vsim_params *p, char *err, size_t errlen)
+int vsim_check(const struct vsim_params *p, char *err, size_t errlen)
 {
 	int cpus = vt_topology_cpus(&p->topology);
 
@@ -304,6 +304,17 @@ static int check_params(const struct vsim_params *p, char *err, size_t errlen)
 	if (p->workload != VSIM_TEMPLATE && p->template_path)
 		return errf(err, errlen, "vtime: --template is for the template workload, not %s",
 			    vsim_workload_name[p->workload]);
+	/* a size no workload of this kind reads is refused, not ignored */
+	const char *wl = vsim_workload_name[p->workload];
+	if ((p->working_set || p->rounds) && p->workload != VSIM_PAGE_FAULT)
+		return errf(err, errlen, "vtime: --working-set and --rounds are page-fault's; %s does not take them", wl);
+	if (p->blocks && (p->workload == VSIM_PAGE_FAULT || p->workload == VSIM_TEMPLATE))
+		return errf(err, errlen, "vtime: --blocks is for repeat, bulk, rand and remote; %s does not take it", wl);
+	if (p->order && p->workload == VSIM_TEMPLATE)
+		return errf(err, errlen, "vtime: a template's orders are its trace's; --order %u does not apply", p->order);
+	if (!p->thisnode && p->workload != VSIM_REPEAT && p->workload != VSIM_BULK && p->workload != VSIM_RAND)
+		return errf(err, errlen, "vtime: --no-thisnode is for repeat, bulk and rand (only they use __GFP_THISNODE); "
+				  "%s does not take it", wl);
 	return 0;
 }
 
@@ -317,7 +328,7 @@ int vsim_run(const struct vsim_params *pin, struct vsim_result *r, char *err, si
 	memset(r, 0, sizeof(*r));
 	if (!s.p.topology.sockets)
 		s.p.topology = (struct vt_topology){ 1, s.p.nr_cpus, 1 };
-	if (check_params(&s.p, err, errlen))
+	if (vsim_check(&s.p, err, errlen))
 		return -1;
 	s.ops = vsim_workload_ops[s.p.workload];
 	s.nr_cpus = s.p.nr_cpus;

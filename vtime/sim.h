@@ -57,14 +57,12 @@ struct vsim_params {
 	const char *template_path;      /* template: the trace */
 	const struct machine_desc *base;/* machine options (sysctls, scheme ...); NULL: the default */
 	unsigned long mem_per_node;     /* bytes; 0: what the workload needs, computed */
-	bool thisnode;                  /* __GFP_THISNODE on every allocation (LLFree's module does) */
+	bool thisnode;                  /* repeat, bulk, rand: __GFP_THISNODE (LLFree's module's); false refused elsewhere */
 };
 
-/* Defaults: linux-6.18 owner, bulk order 0, 1 CPU, seed 1; thisnode (which only repeat,
- * bulk and rand, LLFree's workloads, take: __GFP_THISNODE on their allocations). */
+/* Defaults: linux-6.18 owner, bulk order 0, 1 CPU, seed 1, thisnode, the workloads' own sizes
+ * (0). A size or flag the workload does not read is refused by vsim_run, never ignored. */
 void vsim_params_default(struct vsim_params *p);
-
-#define VSIM_LAT_BUCKETS 0              /* latencies are kept whole: percentiles are exact */
 
 struct vsim_result {
 	int cpus;
@@ -93,6 +91,8 @@ struct vsim_result {
 	uint64_t digest;                /* FNV-1a of the machine's buddyinfo and every clock: one number to compare */
 };
 
+/* The parameters alone (what vsim_run checks first): 0, or -1 with err naming what is wrong. */
+int vsim_check(const struct vsim_params *p, char *err, size_t errlen);
 /* Run one simulation.  0, or -1 with err naming what was wrong. */
 int vsim_run(const struct vsim_params *p, struct vsim_result *r, char *err, size_t errlen);
 

@@ -32,7 +32,6 @@ struct vsim_thread {
 	unsigned long i, n, phase;
 	struct vsim_block *blocks;
 	unsigned long head, tail;       /* remote: the queue this CPU fills for the next one */
-	void *priv;
 };
 
 /* What a workload's next() did. */

@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +38,14 @@ static void usage(FILE *f)
 		fprintf(f, "  %-11s %s\n", vsim_workload_name[w], vsim_workload_what[w]);
 }
 
-static int die(const char *fmt, const char *a, const char *b)
+static int __attribute__((format(printf, 1, 2))) die(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "simulate: ");
-	fprintf(stderr, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\n");
 	return 2;
 }
@@ -105,14 +110,14 @@ int main(int argc, char **argv)
 	struct vsim_params p;
 	struct pcp_selection sel;
 	struct vt_cost_file costs;
-	const char *costs_path = NULL, *cpus_arg = NULL, *topo_arg = NULL;
-	bool json = false, have_costs = false;
+	const char *costs_path = NULL, *topo_arg = NULL, *workload_arg = NULL;
+	bool json = false;
 	int cpus[64], nr_cpus = 0;
 	char err[512];
 
 	vsim_params_default(&p);
 	if (pcp_select_take(&argc, argv, &sel, err, sizeof(err)))
-		return die("%s%s", err, "");
+		return die("%s", err);
 	/* our own options first; what is left must be machine options */
 	int out = 1;
 	for (int i = 1; i < argc; i++) {
@@ -144,37 +149,36 @@ int main(int argc, char **argv)
 		}
 		val = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
 		if (!val)
-			return die("%s needs a value%s", name, "");
+			return die("%s needs a value", name);
 		unsigned long v;
 		if (!strcmp(name, "--costs")) {
 			costs_path = val;
 		} else if (!strcmp(name, "--workload")) {
 			int w = vsim_workload_by_name(val);
 			if (w < 0)
-				return die("--workload: '%s' is not a workload (simulate --help lists them)%s", val, "");
+				return die("--workload: '%s' is not a workload (simulate --help lists them)", val);
 			p.workload = (enum vsim_workload)w;
+			workload_arg = val;
 		} else if (!strcmp(name, "--order")) {
 			if (parse_ulong(val, 0, MAX_ORDER - 1, &v))
-				return die("--order: '%s' is not an order in 0..10%s", val, "");
+				return die("--order: '%s' is not an order in 0..10", val);
 			p.order = (unsigned)v;
 		} else if (!strcmp(name, "--template")) {
 			p.template_path = val;
-			p.workload = VSIM_TEMPLATE;
 		} else if (!strcmp(name, "--cpus")) {
-			cpus_arg = val;
 			if (parse_cpu_list(val, cpus, 64, &nr_cpus))
-				return die("--cpus: '%s' is not a list of CPU counts in 1..1024 (e.g. 1,8,16,26)%s", val, "");
+				return die("--cpus: '%s' is not a list of CPU counts in 1..1024 (e.g. 1,8,16,26)", val);
 		} else if (!strcmp(name, "--topology")) {
 			topo_arg = val;
 			if (vt_topology_parse(&p.topology, val, err, sizeof(err)))
-				return die("--topology: %s%s", err, "");
+				return die("--topology: %s", err);
 		} else if (!strcmp(name, "--seed")) {
 			if (parse_ulong(val, 0, ~0UL, &v))
-				return die("--seed: '%s' is not a number%s", val, "");
+				return die("--seed: '%s' is not a number", val);
 			p.seed = v;
 		} else if (!strcmp(name, "--blocks")) {
 			if (parse_ulong(val, 1, 1UL << 32, &v))
-				return die("--blocks: '%s' is not a number of blocks per CPU (1..2^32)%s", val, "");
+				return die("--blocks: '%s' is not a number of blocks per CPU (1..2^32)", val);
 			p.blocks = v;
 		} else if (!strcmp(name, "--working-set")) {
 			if (!parse_ulong(val, 1, 1UL << 32, &v))
@@ -182,40 +186,41 @@ int main(int argc, char **argv)
 			else if (!parse_size(val, &v) && v >= PAGE_SIZE)
 				p.working_set = v / PAGE_SIZE;
 			else
-				return die("--working-set: '%s' is not a number of pages or a size (e.g. 128M)%s", val, "");
+				return die("--working-set: '%s' is not a number of pages or a size (e.g. 128M)", val);
 		} else if (!strcmp(name, "--rounds")) {
 			if (parse_ulong(val, 1, 1000000, &v))
-				return die("--rounds: '%s' is not a number in 1..1000000%s", val, "");
+				return die("--rounds: '%s' is not a number in 1..1000000", val);
 			p.rounds = (unsigned)v;
 		} else if (!strcmp(name, "--mem")) {
 			if (parse_size(val, &v) || v < (64UL << 20))
-				return die("--mem: '%s' is not a size of at least 64M per node (e.g. 128G)%s", val, "");
+				return die("--mem: '%s' is not a size of at least 64M per node (e.g. 128G)", val);
 			p.mem_per_node = v;
 		}
 	}
 	argc = out;
 	argv[out] = NULL;
+	if (p.template_path && workload_arg && p.workload != VSIM_TEMPLATE)
+		return die("--template runs the template workload; --workload %s does not take it", workload_arg);
+	if (p.template_path)
+		p.workload = VSIM_TEMPLATE;
 	for (int i = 1; i < argc; i++)
 		if (!strncmp(argv[i], "--nodes", 7) || !strncmp(argv[i], "--zoneinfo", 10))
-			return die("%s: the simulator lays memory out from --topology (SxCxNODES) and --mem (per node)%s",
-				   argv[i], "");
+			return die("%s: the simulator lays memory out from --topology (SxCxNODES) and --mem (per node)", argv[i]);
 	struct machine_desc *base = malloc(sizeof(*base));
 	if (!base)
-		return die("out of memory%s%s", "", "");
+		return die("out of memory");
 	machine_desc_default(base);
 	if (machine_desc_parse_args(base, &argc, argv, err, sizeof(err)))
-		return die("%s%s", err, "");
+		return die("%s", err);
 	if (argc > 1)
-		return die("unknown option '%s' (simulate --help)%s", argv[1], "");
+		return die("unknown option '%s' (simulate --help)", argv[1]);
 	pcp_select_finish(&sel, base);
 	p.base = base;
 
 	if (!costs_path)
-		return die("--costs FILE is needed: costs/host (scripts/calibrate measures it) or costs/xeon-gold-5320%s", "",
-			   "");
+		return die("--costs FILE is needed: costs/host (scripts/calibrate measures it) or costs/xeon-gold-5320");
 	if (vt_costs_read(&costs, costs_path, err, sizeof(err)))
-		return die("%s%s", err, "");
-	have_costs = true;
+		return die("%s", err);
 	p.costs = costs.costs;
 	if (!topo_arg && costs.topology.sockets)
 		p.topology = costs.topology;
@@ -225,9 +230,16 @@ int main(int argc, char **argv)
 			cpus[nr_cpus++] = c;
 		cpus[nr_cpus++] = max;
 	}
-	(void)cpus_arg;
-	(void)have_costs;
 
+	/* bad parameters are the command's error (exit 2), once, before any row */
+	for (int k = 0; k < nr_cpus; k++) {
+		struct vsim_params q = p;
+		q.nr_cpus = cpus[k];
+		if (!q.topology.sockets)
+			q.topology = (struct vt_topology){ 1, q.nr_cpus, 1 };
+		if (vsim_check(&q, err, sizeof(err)))
+			return die("%s", err);
+	}
 	int rows = 0, failed = 0;
 	if (json)
 		printf("[\n");

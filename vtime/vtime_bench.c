@@ -31,6 +31,7 @@
 
 static struct vsim_params tmpl;
 static struct machine_desc base;
+static unsigned long blocks = 16384, working_set = 8192;        /* per row, for the workloads that take them */
 
 struct row {
 	enum pcp_policy_id policy;
@@ -52,6 +53,10 @@ static void bm_vtime(gb_state *s, void *argp)
 	p.workload = row->workload;
 	p.nr_cpus = row->cpus;
 	p.base = &base;
+	if (row->workload == VSIM_PAGE_FAULT)
+		p.working_set = working_set;
+	else
+		p.blocks = blocks;
 	while (gb_keep_running(s)) {
 		if (done)
 			continue;
@@ -107,8 +112,6 @@ int main(int argc, char **argv)
 	char err[512];
 
 	vsim_params_default(&tmpl);
-	tmpl.blocks = 16384;
-	tmpl.working_set = 8192;
 	for (int i = 1; i < argc; i++) {
 		const char *v;
 		char *end;
@@ -124,12 +127,12 @@ int main(int argc, char **argv)
 			if (vt_topology_parse(&tmpl.topology, v, err, sizeof(err)))
 				return bad("--topology", v);
 		} else if ((v = value_of(argc, argv, &i, "--blocks"))) {
-			tmpl.blocks = strtoul(v, &end, 10);
-			if (*end || !tmpl.blocks)
+			blocks = strtoul(v, &end, 10);
+			if (*end || !blocks)
 				return bad("--blocks", v);
 		} else if ((v = value_of(argc, argv, &i, "--working-set"))) {
-			tmpl.working_set = strtoul(v, &end, 10);
-			if (*end || !tmpl.working_set)
+			working_set = strtoul(v, &end, 10);
+			if (*end || !working_set)
 				return bad("--working-set", v);
 		} else if (!strncmp(argv[i], "--costs", 7) || !strncmp(argv[i], "--workloads", 11) ||
 			   !strncmp(argv[i], "--max-cpus", 10) || !strncmp(argv[i], "--topology", 10) ||

@@ -43,8 +43,10 @@ static struct vsim_params params(enum vsim_workload w, int cpus)
 	p.workload = w;
 	p.nr_cpus = cpus;
 	p.costs = costs();
-	p.blocks = 4000;
-	p.working_set = 4000;
+	if (w == VSIM_PAGE_FAULT)
+		p.working_set = 4000;
+	else if (w != VSIM_TEMPLATE)
+		p.blocks = 4000;
 	p.mem_per_node = 256UL << 20;
 	return p;
 }
@@ -383,7 +385,7 @@ static void slowpath_in_virtual_time(void)
 	CHECK_EQ(r.alloc_failures, 0);
 }
 
-/* Expect: parameters the simulator cannot honour are refused with the reason. */
+/* Expect: parameters the simulator cannot honour, or that the workload would not read, are refused with the reason. */
 static void bad_params_are_refused(void)
 {
 	struct vsim_params p = params(VSIM_BULK, 64);
@@ -400,6 +402,19 @@ static void bad_params_are_refused(void)
 	p = params(VSIM_TEMPLATE, 1);
 	CHECK(vsim_run(&p, &r, err, sizeof(err)) == -1);
 	CHECK(strstr(err, "--template TRACE") != NULL);
+	/* sizes and flags a workload does not read */
+	p = params(VSIM_BULK, 1);
+	p.working_set = 100;
+	CHECK(vsim_run(&p, &r, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "--working-set and --rounds are page-fault's; bulk does not take them") != NULL);
+	p = params(VSIM_PAGE_FAULT, 1);
+	p.blocks = 100;
+	CHECK(vsim_run(&p, &r, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "--blocks is for repeat, bulk, rand and remote; page-fault does not take it") != NULL);
+	p = params(VSIM_REMOTE, 1);
+	p.thisnode = false;
+	CHECK(vsim_run(&p, &r, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "--no-thisnode is for repeat, bulk and rand") != NULL);
 }
 
 int main(void)
