@@ -166,13 +166,16 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 
 /*
  * check_new_pages (the kernel's, as it runs without CONFIG_DEBUG_VM: at refill and on the
- * buddy path, under zone->lock): every page of a block leaving the free lists must be in
+ * buddy path, under zone->lock; kernels from 6.2 skip it unless debugging options are on,
+ * the policy's check_new_pages): every page of a block leaving the free lists must be in
  * the state a free block's pages are in. The head was just taken off a list; each tail
  * must carry no flags (merging and freeing clear them). A bad block is reported as
  * bad_page() does and left out of circulation, as the kernel leaks it; true then.
  */
 bool check_new_pages(struct zone *zone, struct page *page, unsigned int order)
 {
+	if (!zone->zone_pgdat->machine->pcp_policy->check_new_pages)
+		return false;
 	VT_CHARGE(CHECK_PAGE, 1UL << order);
 	for (unsigned long i = 1; i < (1UL << order); i++) {
 		if (likely(!READ_ONCE(page[i].flags)))

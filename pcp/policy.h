@@ -86,6 +86,14 @@ struct pcp_policy {
 	enum pcp_drain_order drain_order;
 	enum pcp_drain_mt drain_mt;
 	enum buddy_fallback fallback;
+	/*
+	 * check_new_pages on every block leaving the free lists (at refill and on the buddy
+	 * path): < 6.2 always (without CONFIG_DEBUG_VM: check_pcp_refill and rmqueue's loop);
+	 * 6.2+ only with debug_pagealloc, init_on_free and the like (8e57f8acbbd1 "mm,
+	 * page_alloc: reduce page alloc/free sanity checks"), off by default. The free side
+	 * still walks every tail page in both (free_pages_prepare clears their flags).
+	 */
+	bool check_new_pages;
 
 	/* Hooks. */
 	int (*batchsize)(const struct zone *zone);                      /* zone_batchsize */

@@ -329,6 +329,7 @@ const struct pcp_policy pcp_policy_linux_4_12 = {
 	.drain_order = PCP_DRAIN_ROUND_ROBIN,
 	.drain_mt = PCP_DRAIN_MT_RECORDED,
 	.fallback = FALLBACK_4_12,
+	.check_new_pages = true,
 };
 
 /*
@@ -349,6 +350,7 @@ const struct pcp_policy pcp_policy_linux_4_19 = {
 	.drain_order = PCP_DRAIN_ROUND_ROBIN,
 	.drain_mt = PCP_DRAIN_MT_RECORDED,
 	.fallback = FALLBACK_4_13,
+	.check_new_pages = true,
 };
 
 /*
@@ -372,6 +374,7 @@ const struct pcp_policy pcp_policy_linux_5_14 = {
 	.drain_order = PCP_DRAIN_ROUND_ROBIN,
 	.drain_mt = PCP_DRAIN_MT_RECORDED,
 	.fallback = FALLBACK_4_13,
+	.check_new_pages = true,
 };
 
 /*
@@ -391,9 +394,10 @@ const struct pcp_policy pcp_policy_linux_6_0 = {
 	.name = "linux-6.0",
 	.summary = "pcp spinlock with trylock, one THP list, list-first drain, free_high",
 	LINUX_6_0_ROW,
+	.check_new_pages = true,
 };
 
-/* Linux 6.6: the last kernel before auto-tuning; its pcp decisions are 6.0's. */
+/* Linux 6.6: the last kernel before auto-tuning; its pcp decisions are 6.0's, without 6.2's page checks. */
 const struct pcp_policy pcp_policy_linux_6_6 = {
 	.name = "linux-6.6",
 	.summary = "6.0's pcp: the last before auto-tuning",
