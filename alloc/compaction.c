@@ -169,7 +169,7 @@ static void isolate_migratepages(struct compact_control *cc)
 		for (pfn = low; pfn < end && cc->nr_migratepages < COMPACT_CLUSTER_MAX; pfn++) {
 			scanned++;
 			unsigned st = lru->state[pfn - lru->start_pfn];
-			if (!(st & PG_movable) || (st & LRU_ISOLATED))
+			if (!(st & LS_MOVABLE) || (st & (LS_ISOLATED | LS_WRITEBACK | LS_DIRTY | LS_SWAPCACHE)))
 				continue;
 			struct page *page = __pfn_to_page(m, pfn);
 			if (READ_ONCE(page->order))
@@ -262,7 +262,6 @@ static void free_target(struct compact_control *cc, struct page *page)
 static void migrate_pages(struct compact_control *cc)
 {
 	struct machine *m = cc->m;
-	struct lru_node *lru = cc->zone->zone_pgdat->lru;
 	long ok = 0, fail = 0;
 
 	for (unsigned long i = 0; i < cc->nr_migratepages; i++) {
@@ -278,21 +277,9 @@ static void migrate_pages(struct compact_control *cc)
 		if (m->arena)
 			memcpy(__page_address(m, dst), __page_address(m, src), PAGE_SIZE);
 		const struct page_owner *o = lru_owner(m, src);
-		unsigned long sidx = __page_to_pfn(m, src) - lru->start_pfn;
-		pthread_mutex_lock(&lru->lock);
-		unsigned flags = lru->state[sidx] & ~LRU_ISOLATED;
-		pthread_mutex_unlock(&lru->lock);
-		int owner = (int)src->private;
 		if (o->ops->moved)
 			o->ops->moved(o->ctx, src, dst);
-		/* the target takes the source's place (same zone, same stat) */
-		__lru_add(m, dst, owner, flags);
-		__mod_zone_page_state(cc->zone, (flags & PG_lru) ? NR_ZONE_INACTIVE_FILE : NR_ZONE_ACTIVE_ANON, -1);
-		pthread_mutex_lock(&lru->lock);
-		lru->state[sidx] = 0;
-		WRITE_ONCE(src->flags, (uint8_t)PG_head);
-		src->private = 0;
-		pthread_mutex_unlock(&lru->lock);
+		lru_migrate(m, src, dst);       /* the target takes the source's place (same zone, same list) */
 		free_target(cc, src);
 		ok++;
 	}

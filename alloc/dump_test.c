@@ -403,6 +403,38 @@ static void vmstat_format(void)
 			     "numa_interleave 0\n"
 			     "numa_local 4\n"
 			     "numa_other 0\n"
+			     "nr_inactive_anon 0\n"
+			     "nr_active_anon 0\n"
+			     "nr_inactive_file 0\n"
+			     "nr_active_file 0\n"
+			     "nr_unevictable 0\n"
+			     "nr_isolated_anon 0\n"
+			     "nr_isolated_file 0\n"
+			     "workingset_refault 0\n"
+			     "workingset_activate 0\n"
+			     "workingset_nodereclaim 0\n"
+			     "nr_anon_pages 0\n"
+			     "nr_mapped 0\n"
+			     "nr_file_pages 0\n"
+			     "nr_dirty 0\n"
+			     "nr_writeback 0\n"
+			     "nr_writeback_temp 0\n"
+			     "nr_shmem 0\n"
+			     "nr_shmem_hugepages 0\n"
+			     "nr_shmem_pmdmapped 0\n"
+			     "nr_anon_transparent_hugepages 0\n"
+			     "nr_unstable 0\n"
+			     "nr_vmscan_write 0\n"
+			     "nr_vmscan_immediate_reclaim 0\n"
+			     "nr_dirtied 0\n"
+			     "nr_written 0\n"
+			     /* dirtyable: 65517 free - 768 high = 64749; 20 % and 10 % of it */
+			     "nr_dirty_threshold 12949\n"
+			     "nr_dirty_background_threshold 6474\n"
+			     "pgpgin 0\n"
+			     "pgpgout 0\n"
+			     "pswpin 0\n"
+			     "pswpout 0\n"
 			     "pgalloc_dma 0\n"
 			     "pgalloc_dma32 0\n"
 			     "pgalloc_normal 7\n"
@@ -413,7 +445,8 @@ static void vmstat_format(void)
 	int lines = 0;
 	for (const char *c = s; (c = strchr(c, '\n')); c++)
 		lines++;
-	CHECK_EQ(lines, NR_VM_ZONE_STAT_ITEMS + NR_VM_NUMA_STAT_ITEMS + PGALLOC_EXTFRAG);   /* kernel names only */
+	/* kernel names only: zone, numa, 4.12's node stats and thresholds (27), events */
+	CHECK_EQ(lines, NR_VM_ZONE_STAT_ITEMS + NR_VM_NUMA_STAT_ITEMS + 27 + PGALLOC_EXTFRAG);
 	CHECK_EQ(vmstat_value(s, "pgfree"), 0);
 	CHECK_EQ(vmstat_value(s, "pcp_alloc"), -1);
 	free(s);

@@ -78,6 +78,11 @@ static void balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
 	}
 	if (!total)
 		atomic_fetch_add(&k->failures, 1);
+	if (pgdat_balanced(pgdat, 0, classzone_idx))
+		clear_pgdat_congested(pgdat);
+	pthread_mutex_lock(&k->lock);
+	k->slept_at = mm_now_ns();
+	pthread_mutex_unlock(&k->lock);
 }
 
 static void *kswapd_main(void *arg)
@@ -155,6 +160,9 @@ void wakeup_kswapd(struct zone *zone, int order, enum zone_type classzone_idx)
 	if (!k->woken) {
 		k->woken = true;
 		k->wakeups++;
+		/* kswapd_try_to_sleep's short sleep (HZ/10) cut short: the low watermark was hit quickly */
+		if (!k->running && k->slept_at && mm_now_ns() - k->slept_at < 100000000ull)
+			count_vm_event(KSWAPD_LOW_WMARK_HIT_QUICKLY);
 		if (VT_ACTIVE())
 			VT_KSWAPD_WAKE(pgdat->node_id);
 		else

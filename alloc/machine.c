@@ -183,6 +183,11 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 		     pcp_fraction_name(has));
 		goto fail;
 	}
+	if (d->swappiness > m->pcp_policy->swappiness_max) {
+		errf(err, errlen, "swappiness: %d is above %s's maximum %d", d->swappiness, m->pcp_policy->name,
+		     m->pcp_policy->swappiness_max);
+		goto fail;
+	}
 	if (d->nr_nodes < 1 || d->nr_nodes > MAX_NUMNODES || d->nr_cpus < 1 || d->nr_cpus > NR_CPUS || !d->nr_ranges) {
 		errf(err, errlen, "machine: %d nodes, %d CPUs, %d memory ranges is not a machine", d->nr_nodes, d->nr_cpus,
 		     d->nr_ranges);

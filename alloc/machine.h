@@ -52,6 +52,15 @@ struct machine_desc {
 	int lowmem_reserve_ratio[MAX_NR_ZONES]; /* default 256, 256, 32, 0 */
 	int percpu_pagelist_fraction;           /* 4.12 sysctl; 0 = off */
 	int percpu_pagelist_high_fraction;      /* 6.x sysctl; 0 = off */
+	int swappiness;                         /* vm.swappiness, 0..100 (200 from 5.8); default 60 */
+	int dirty_ratio;                        /* vm.dirty_ratio, % of dirtyable memory; default 20 */
+	int dirty_background_ratio;             /* vm.dirty_background_ratio; default 10 */
+
+	/* Devices (alloc/writeback.c): the file system's disk and the swap device. */
+	unsigned long swap_pages;               /* swap size; 0: no swap (anon is unreclaimable) */
+	int swap_latency_us;                    /* per I/O; default 100 */
+	int disk_latency_us;                    /* per I/O; default 100 */
+	int disk_mbps;                          /* each device's bandwidth, MB/s; default 500 */
 
 	enum pcp_policy_id policy;
 	enum pcp_scheme_id scheme;

@@ -104,6 +104,12 @@ void machine_desc_default(struct machine_desc *d)
 		for (int z = 0; z < MAX_NR_ZONES; z++)
 			d->reserved_pages[n][z] = ~0UL;
 	d->watermark_scale_factor = 10;
+	d->swappiness = 60;
+	d->dirty_ratio = 20;
+	d->dirty_background_ratio = 10;
+	d->swap_latency_us = 100;
+	d->disk_latency_us = 100;
+	d->disk_mbps = 500;
 	d->lowmem_reserve_ratio[ZONE_DMA] = 256;
 	d->lowmem_reserve_ratio[ZONE_DMA32] = 256;
 	d->lowmem_reserve_ratio[ZONE_NORMAL] = 32;
@@ -190,6 +196,13 @@ const char machine_options_help[] =
 	"  --lowmem-reserve-ratio a,b,c  sysctl vm.lowmem_reserve_ratio (default 256,256,32)\n"
 	"  --percpu-pagelist-fraction N  sysctl up to 5.13, 0 or at least 8 (default 0: off)\n"
 	"  --percpu-pagelist-high-fraction N  sysctl from 5.14, 0 or at least 8 (default 0: off)\n"
+	"  --swappiness N                sysctl vm.swappiness, 0..100 (0..200 from linux-5.14 on; default 60)\n"
+	"  --dirty-ratio N               sysctl vm.dirty_ratio, 0..100 (default 20)\n"
+	"  --dirty-background-ratio N    sysctl vm.dirty_background_ratio, 0..100 (default 10)\n"
+	"  --swap SIZE                   a swap device of SIZE (default 0: no swap, anon is not reclaimed)\n"
+	"  --swap-latency-us N           the swap device's latency per I/O, microseconds (default 100)\n"
+	"  --disk-latency-us N           the file system disk's latency per I/O (default 100)\n"
+	"  --disk-mbps N                 each device's bandwidth, MB/s (default 500)\n"
 	"  --movablecore SIZE            ZONE_MOVABLE size per node (default 0)\n"
 	"  --backed[=yes|no]             back frames with memory (page_address works)\n"
 	"  --config FILE                 read options from FILE\n"
@@ -318,6 +331,12 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 		d->no_fast_path = !on;
 		return 0;
 	}
+	if (!strcmp(k, "swap")) {
+		if (parse_size(value, &sz))
+			return errf(err, errlen, "swap: '%s' is not a size (e.g. 2G)", value);
+		d->swap_pages = sz >> PAGE_SHIFT;
+		return 0;
+	}
 	if (!strcmp(k, "movablecore")) {
 		if (parse_size(value, &sz))
 			return errf(err, errlen, "movablecore: '%s' is not a size (e.g. 2G)", value);
@@ -345,6 +364,12 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 		{ "watermark_scale_factor", &d->watermark_scale_factor, 1, 3000 },
 		{ "percpu_pagelist_fraction", &d->percpu_pagelist_fraction, 0, INT_MAX },
 		{ "percpu_pagelist_high_fraction", &d->percpu_pagelist_high_fraction, 0, INT_MAX },
+		{ "swappiness", &d->swappiness, 0, 200 },
+		{ "dirty_ratio", &d->dirty_ratio, 0, 100 },
+		{ "dirty_background_ratio", &d->dirty_background_ratio, 0, 100 },
+		{ "swap_latency_us", &d->swap_latency_us, 0, 10000000 },
+		{ "disk_latency_us", &d->disk_latency_us, 0, 10000000 },
+		{ "disk_mbps", &d->disk_mbps, 1, 1000000 },
 	};
 	for (size_t j = 0; j < sizeof(ints) / sizeof(ints[0]); j++) {
 		if (strcmp(k, ints[j].key))
@@ -598,7 +623,8 @@ int machine_desc_load_config(struct machine_desc *d, const char *path, char *err
 
 static const char *const option_keys[] = { "nodes", "mem", "cpus", "distance", "policy", "scheme", "min-free-kbytes",
 	"watermark-scale-factor", "lowmem-reserve-ratio", "percpu-pagelist-fraction", "percpu-pagelist-high-fraction",
-	"movablecore", "backed", "fast-path", "zone-lock", "config", "zoneinfo", "name" };
+	"movablecore", "swappiness", "dirty-ratio", "dirty-background-ratio", "swap", "swap-latency-us",
+	"disk-latency-us", "disk-mbps", "backed", "fast-path", "zone-lock", "config", "zoneinfo", "name" };
 
 int machine_desc_parse_args(struct machine_desc *d, int *argc, char **argv, char *err, size_t errlen)
 {

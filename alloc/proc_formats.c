@@ -12,6 +12,19 @@
 
 #include "alloc/vmstat.h"
 
+/*
+ * 4.12's node_stat_item names (include/linux/mmzone.h), in order, and the two writeback
+ * thresholds /proc/vmstat prints after them (mm/vmstat.c's vmstat_text).
+ */
+const char *const proc_4_12_node_stats[] = {
+	"nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file", "nr_unevictable",
+	"nr_isolated_anon", "nr_isolated_file", "workingset_refault", "workingset_activate",
+	"workingset_nodereclaim", "nr_anon_pages", "nr_mapped", "nr_file_pages", "nr_dirty", "nr_writeback",
+	"nr_writeback_temp", "nr_shmem", "nr_shmem_hugepages", "nr_shmem_pmdmapped",
+	"nr_anon_transparent_hugepages", "nr_unstable", "nr_vmscan_write", "nr_vmscan_immediate_reclaim",
+	"nr_dirtied", "nr_written", "nr_dirty_threshold", "nr_dirty_background_threshold", NULL
+};
+
 /* /proc/vmstat, 6.18: every line, in order */
 const char *const proc_6_18_vmstat[] = {
 	"nr_free_pages", "nr_free_pages_blocks", "nr_zone_inactive_anon", "nr_zone_active_anon",

@@ -18,8 +18,8 @@
  *   should_reclaim_retry (MAX_RECLAIM_RETRIES no-progress loops; reclaimable + free
  *     against the min watermark, less a share per loop) -> retry
  *   should_compact_retry -> retry
- *   OOM: one last try at the high watermark; then, where 4.12 would call the OOM killer,
- *     count oom_kill (no task to kill); no OOM for costly orders, __GFP_NORETRY,
+ *   OOM: one last try at the high watermark; then the OOM killer (alloc/oom.c) kills the
+ *     task with the highest oom_badness, and the request retries; no OOM for costly orders, __GFP_NORETRY,
  *     __GFP_RETRY_MAYFAIL (4.13's rule), __GFP_THISNODE or lowmem-only requests;
  *     __GFP_NOFAIL gets the reserves there (WARN_ON_ONCE, ALLOC_NO_WATERMARKS) and retries
  * nopage:
@@ -28,8 +28,7 @@
  *   a failure without __GFP_NOWARN: warn_alloc (rate-limited)
  *
  * Not modelled: cpusets and the cpuset retry, PF_MEMALLOC/TIF_MEMDIE, __GFP_NOFS's
- * "OOM killer returns progress" loop, writeback congestion waits, compaction deferral,
- * the OOM killer itself.
+ * "OOM killer returns progress" loop, compaction deferral.
  */
 #include <sched.h>
 #include <stdarg.h>
@@ -44,7 +43,8 @@
 #include "alloc/vmstat.h"
 #include "pcp/pcp.h"
 
-const char *const slowpath_outcome_names[NR_SLOWPATH_OUTCOMES] = { "retry", "reclaim", "compact", "fail" };
+const char *const slowpath_outcome_names[NR_SLOWPATH_OUTCOMES] = { "retry", "reclaim", "compact", "oom", "nofail",
+								      "fail" };
 
 int slowpath_init(struct machine *m)
 {
@@ -53,6 +53,7 @@ int slowpath_init(struct machine *m)
 	if (!sp)
 		return -1;
 	pthread_mutex_init(&sp->lock, NULL);
+	pthread_mutex_init(&sp->oom_lock, NULL);
 	/* mmap: zeroed and page-aligned, and a CPU's histograms cost memory only once used */
 	void *cpu = mmap(NULL, sizeof(struct slowpath_cpu) * (size_t)m->nr_cpus, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -67,8 +68,10 @@ int slowpath_init(struct machine *m)
 	 * pages cost nothing): memory hotplug may grow a node's span up to max_pfn. A frame's
 	 * byte is under the lock of the node whose LRU it is on.
 	 */
-	sp->lru_state = calloc(m->max_pfn ? m->max_pfn : 1, 1);
-	if (!sp->lru_state)
+	sp->lru_state = calloc(m->max_pfn ? m->max_pfn : 1, sizeof(*sp->lru_state));
+	sp->lru_young = calloc(m->max_pfn ? m->max_pfn : 1, 1);
+	sp->lru_index = calloc(m->max_pfn ? m->max_pfn : 1, sizeof(*sp->lru_index));
+	if (!sp->lru_state || !sp->lru_young || !sp->lru_index || writeback_init(m))
 		return -1;
 	for (int nid = 0; nid < m->nr_nodes; nid++) {
 		pg_data_t *pgdat = m->node_data[nid];
@@ -80,13 +83,14 @@ int slowpath_init(struct machine *m)
 			return -1;
 		}
 		pthread_mutex_init(&lru->lock, NULL);
-		for (int z = 0; z < MAX_NR_ZONES; z++) {
-			pagelist_init(&lru->reclaimable[z]);
-			pagelist_init(&lru->movable[z]);
-		}
+		for (int l = 0; l < NR_LRU_LISTS; l++)
+			for (int z = 0; z < MAX_NR_ZONES; z++)
+				pagelist_init(&lru->lists[l][z]);
 		lru->start_pfn = 0;
 		lru->spanned = m->max_pfn;
 		lru->state = sp->lru_state;
+		lru->young = sp->lru_young;
+		lru->pgdat = pgdat;
 		pgdat->lru = lru;
 		pthread_mutex_init(&k->lock, NULL);
 		pthread_cond_init(&k->wait, NULL);
@@ -121,7 +125,11 @@ void slowpath_exit(struct machine *m)
 	}
 	if (m->slow) {
 		pthread_mutex_destroy(&m->slow->lock);
+		pthread_mutex_destroy(&m->slow->oom_lock);
+		writeback_exit(m);
 		free(m->slow->lru_state);
+		free(m->slow->lru_young);
+		free(m->slow->lru_index);
 		munmap(m->slow->cpu, sizeof(struct slowpath_cpu) * (size_t)m->nr_cpus);
 		free(m->slow);
 		m->slow = NULL;
@@ -130,23 +138,30 @@ void slowpath_exit(struct machine *m)
 
 /* --- latency histograms --- */
 
+/* Log-linear: SUB exact buckets, then SUB per power of two (the top one takes the rest). */
 static inline int hist_bucket(uint64_t v)
 {
-	if (v < 8)
+	const int sb = SLOWPATH_HIST_SUB_BITS;
+
+	if (v < SLOWPATH_HIST_SUB)
 		return (int)v;
 	int p = 63 - __builtin_clzll(v);
 	if (p > 30)
 		return SLOWPATH_HIST_BUCKETS - 1;
-	return 8 + (p - 3) * 8 + (int)((v >> (p - 3)) & 7);
+	return SLOWPATH_HIST_SUB + (p - sb) * SLOWPATH_HIST_SUB + (int)((v >> (p - sb)) & (SLOWPATH_HIST_SUB - 1));
 }
 
 static inline uint64_t hist_upper(int idx)
 {
-	if (idx < 8)
+	const int sb = SLOWPATH_HIST_SUB_BITS;
+
+	if (idx < SLOWPATH_HIST_SUB)
 		return (uint64_t)idx;
-	int p = 3 + (idx - 8) / 8, sub = (idx - 8) % 8;
-	uint64_t lower = (uint64_t)(8 + sub) << (p - 3);
-	return lower + (1ull << (p - 3)) - 1;
+	if (idx == SLOWPATH_HIST_BUCKETS - 1)
+		return UINT64_MAX;
+	int p = sb + (idx - SLOWPATH_HIST_SUB) / SLOWPATH_HIST_SUB, sub = (idx - SLOWPATH_HIST_SUB) % SLOWPATH_HIST_SUB;
+	uint64_t lower = (uint64_t)(SLOWPATH_HIST_SUB + sub) << (p - sb);
+	return lower + (1ull << (p - sb)) - 1;
 }
 
 static void hist_record(struct machine *m, enum slowpath_outcome o, uint64_t ns)
@@ -395,36 +410,53 @@ static void warn_alloc(gfp_t gfp_mask, unsigned int order, const struct alloc_co
 }
 
 /*
- * __alloc_pages_may_oom (4.12): a last try at the high watermark (someone else may have
- * freed), then the OOM decision. The OOM killer does not help costly orders, lowmem-only
- * requests or __GFP_THISNODE (nor, from 4.13, __GFP_NORETRY/__GFP_RETRY_MAYFAIL). There is
- * no task to kill: oom_kill is counted and out_of_memory makes no progress - where 4.12
- * then gives a __GFP_NOFAIL request the reserves (WARN_ON_ONCE, and
- * __alloc_pages_cpuset_fallback with ALLOC_NO_WATERMARKS), and reports progress so that
- * the slow path retries.
+ * __alloc_pages_may_oom (4.12): one OOM killer at a time (oom_lock: a caller that cannot
+ * take it reports progress and retries, as the kernel's schedule_timeout does), a last try
+ * at the high watermark (someone else may have freed), then the OOM decision. The OOM
+ * killer does not help costly orders, lowmem-only requests or __GFP_THISNODE (nor, from
+ * 4.13, __GFP_NORETRY/__GFP_RETRY_MAYFAIL). out_of_memory kills the task with the highest
+ * oom_badness and its memory comes back at once (alloc/oom.c); with no task to kill the
+ * kernel panics, the model reports it and makes no progress. A __GFP_NOFAIL request gets
+ * the reserves there (WARN_ON_ONCE when nothing was killed, and
+ * __alloc_pages_cpuset_fallback with ALLOC_NO_WATERMARKS) and progress, so it retries.
  */
 static struct page *__alloc_pages_may_oom(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac,
-					  unsigned long *did_some_progress)
+					  unsigned long *did_some_progress, bool *killed)
 {
+	struct slowpath_state *sp = ac->m->slow;
+	struct page *page = NULL;
+
 	*did_some_progress = 0;
-	struct page *page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac);
+	*killed = false;
+	if (pthread_mutex_trylock(&sp->oom_lock)) {
+		*did_some_progress = 1;
+		mm_wait_until(mm_now_ns() + 1000000);   /* schedule_timeout_uninterruptible(1) */
+		return NULL;
+	}
+	page = get_page_from_freelist(gfp_mask, order, ALLOC_WMARK_HIGH | ALLOC_CPUSET, ac);
 	if (page)
-		return page;
+		goto out;
 	if (order > PAGE_ALLOC_COSTLY_ORDER)
-		return NULL;
+		goto out;
 	if (gfp_mask & (__GFP_NORETRY | __GFP_RETRY_MAYFAIL | __GFP_THISNODE))
-		return NULL;
+		goto out;
 	if (ac->high_zoneidx < ZONE_NORMAL)     /* the OOM killer does not kill for lowmem */
-		return NULL;
-	count_vm_event(OOM_KILL);               /* out_of_memory: nothing to kill, no progress */
-	if (gfp_mask & __GFP_NOFAIL) {
+		goto out;
+	*killed = out_of_memory(ac->m, gfp_mask, order);
+	if (*killed) {
+		*did_some_progress = 1;
+	} else if (gfp_mask & __GFP_NOFAIL) {
 		warn_once(ac->m, WARN_NOFAIL_OOM, "__alloc_pages_may_oom: __GFP_NOFAIL order %u and the OOM killer "
 			  "cannot help: giving it the reserves (ALLOC_NO_WATERMARKS)", order);
 		*did_some_progress = 1;
+	}
+	if (*did_some_progress && (gfp_mask & __GFP_NOFAIL)) {
 		page = get_page_from_freelist(gfp_mask, order, ALLOC_NO_WATERMARKS | ALLOC_CPUSET, ac);
 		if (!page)
 			page = get_page_from_freelist(gfp_mask, order, ALLOC_NO_WATERMARKS, ac);
 	}
+out:
+	pthread_mutex_unlock(&sp->oom_lock);
 	return page;
 }
 
@@ -440,6 +472,7 @@ static struct page *slowpath(gfp_t gfp_mask, unsigned int order, struct alloc_co
 	int compaction_retries = 0, no_progress_loops = 0;
 	enum slowpath_outcome last = SLOWPATH_RETRY;   /* what ran last before a success */
 	unsigned nofail_waits = 0;
+	bool oom_killed = false, nofail_waited = false;    /* these name the outcome, whatever ran last */
 	struct page *page;
 
 	alloc_flags = gfp_to_alloc_flags(gfp_mask);
@@ -498,7 +531,9 @@ retry:
 	if (did_some_progress > 0 &&
 	    should_compact_retry(ac, order, alloc_flags, compact_result, &compact_priority, &compaction_retries))
 		goto retry;
-	page = __alloc_pages_may_oom(gfp_mask, order, ac, &did_some_progress);
+	bool killed;
+	page = __alloc_pages_may_oom(gfp_mask, order, ac, &did_some_progress, &killed);
+	oom_killed |= killed;
 	if (page)
 		goto got_pg;
 	if (did_some_progress) {
@@ -526,14 +561,13 @@ nopage:
 		page = get_page_from_freelist(gfp_mask, order, ALLOC_HARDER | ALLOC_CPUSET, ac);
 		if (!page)
 			page = get_page_from_freelist(gfp_mask, order, ALLOC_HARDER, ac);
+		nofail_waited = true;
 		if (page)
 			goto got_pg;
-		if (++nofail_waits < 16) {
+		if (++nofail_waits < 16)
 			sched_yield();
-		} else {
-			struct timespec ts = { 0, 100000 };     /* 100 us */
-			nanosleep(&ts, NULL);
-		}
+		else
+			mm_wait_until(mm_now_ns() + 100000);   /* 100 us */
 		goto retry;
 	}
 fail:
@@ -541,7 +575,7 @@ fail:
 	*outcome = SLOWPATH_FAIL;
 	return NULL;
 got_pg:
-	*outcome = last;
+	*outcome = nofail_waited ? SLOWPATH_NOFAIL : oom_killed ? SLOWPATH_OOM : last;
 	return page;
 }
 

@@ -1,14 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmscan.c - the per-node LRU of owner pages and page reclaim (Linux 4.12's mm/vmscan.c,
- * cut down): shrink_node scans the LRU tail at a priority (lru_size >> priority, at least
- * SWAP_CLUSTER_MAX), isolates a batch under lru->lock, asks each owner to evict without
- * the lock, frees what was given up (pgsteal) and rotates what was kept to the head.
- * One list per zone per node (the kernel's node LRU skips pages of ineligible zones; here
- * they are simply on another list). No active/inactive aging, no writeback, no swap:
- * reclaimable pages count as NR_ZONE_INACTIVE_FILE, movable-only ones as
- * NR_ZONE_ACTIVE_ANON (anon without swap: not reclaimable, like 4.12 with no swap).
- * See alloc/reclaim.h for the owner API, the off-CPU rule and the lock order.
+ * vmscan.c - page reclaim (Linux 4.12's mm/vmscan.c, cut down) over the LRU lists of
+ * alloc/lru.c:
+ *
+ *   shrink_node            get_scan_count splits the scan between the four evictable
+ *                          lists (swappiness, recent_scanned/recent_rotated, no anon
+ *                          without swap); each list in turn SWAP_CLUSTER_MAX at a time
+ *   shrink_active_list     active -> inactive when inactive_list_is_low (inactive_ratio
+ *                          = int_sqrt(10 x GB); 1:1 for anon from 5.9); referenced pages
+ *                          lose their young bit and count as rotated, and are deactivated
+ *                          all the same (except executable file pages, not modelled)
+ *   shrink_inactive_list   isolate, shrink_page_list, put back, then the writeback
+ *                          flags and throttles: PGDAT_WRITEBACK, PGDAT_DIRTY, the flusher,
+ *                          congestion_wait for kswapd's immediate-reclaim pages
+ *   shrink_page_list       page_check_references (young -> activate anon / keep file
+ *                          once, PG_referenced second chance), writeback cases 1 and 2,
+ *                          add_to_swap + try_to_unmap (the owner's swap_out) + pageout,
+ *                          dirty file pages written only by kswapd once PGDAT_DIRTY and
+ *                          PG_reclaim say so, clean pages evicted (the owner's evict)
+ *
+ * Not modelled: memcg, slab shrinkers, lazyfree, mlock (the unevictable list stays
+ * empty), the proportional scan adjustment once nr_to_reclaim is met (the scan stops),
+ * the pass that forces a minimum scan (kswapd always scans at least SWAP_CLUSTER_MAX, as
+ * the seed did), too_many_isolated, MGLRU (6.1+).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,227 +31,466 @@
 #include "alloc/page_alloc.h"
 #include "alloc/reclaim.h"
 #include "alloc/vmstat.h"
+#include "pcp/pcp.h"
 
-static inline struct lru_node *node_lru(struct machine *m, int nid) { return m->node_data[nid]->lru; }
+#define BLK_CONGESTED_IOS       128     /* a device with this many I/Os in flight is congested */
+#define HZ_10_NS                100000000ull
 
-int lru_register_owner(struct machine *m, const struct page_owner_ops *ops, void *ctx)
+struct scan_control {
+	unsigned long nr_to_reclaim, nr_reclaimed, nr_scanned;
+	int reclaim_idx, priority;
+	gfp_t gfp_mask;
+	bool kswapd;
+};
+
+struct reclaim_stat_batch {             /* shrink_page_list's findings */
+	unsigned long nr_dirty, nr_unqueued_dirty, nr_congested, nr_writeback, nr_immediate;
+};
+
+static unsigned long int_sqrt(unsigned long x)
 {
-	struct slowpath_state *sp = m->slow;
-	int id = -1;
+	unsigned long r = 0;
 
-	pthread_mutex_lock(&sp->lock);
-	int n = atomic_load(&sp->nr_owners);
-	if (n + 1 < LRU_MAX_OWNERS) {
-		id = n + 1;
-		sp->owners[id].ops = ops;
-		sp->owners[id].ctx = ctx;
-		atomic_store_explicit(&sp->nr_owners, id, memory_order_release);
+	for (unsigned long b = 1UL << 62; b; b >>= 2) {
+		if (x >= r + b) {
+			x -= r + b;
+			r = (r >> 1) + b;
+		} else {
+			r >>= 1;
+		}
 	}
-	pthread_mutex_unlock(&sp->lock);
-	return id;
+	return r;
 }
 
-const struct page_owner *lru_owner(struct machine *m, const struct page *page)
+static unsigned long lru_size(struct lru_node *lru, enum lru_list l, int reclaim_idx)
 {
-	return &m->slow->owners[page->private];
-}
-
-static enum zone_stat_item lru_stat(unsigned flags)
-{
-	return (flags & PG_lru) ? NR_ZONE_INACTIVE_FILE : NR_ZONE_ACTIVE_ANON;
-}
-
-static struct pagelist *lru_list(struct lru_node *lru, struct zone *zone, unsigned flags)
-{
-	return (flags & PG_lru) ? &lru->reclaimable[zone->idx] : &lru->movable[zone->idx];
-}
-
-void __lru_add(struct machine *m, struct page *page, int owner, unsigned flags)
-{
-	struct zone *zone = page_zone(m, page);
-	unsigned long pfn = __page_to_pfn(m, page);
-
-	flags &= PG_lru | PG_movable;
-	if (!zone || !(page->flags & PG_head) || !flags || owner < 1 || owner > atomic_load(&m->slow->nr_owners)) {
-		bad_page(m, pfn, "lru_add of a page that cannot go on the LRU", "an allocated block head, PG_lru/PG_movable, a registered owner",
-			 "something else");
-		return;
-	}
-	struct lru_node *lru = node_lru(m, zone->node);
-	pthread_mutex_lock(&lru->lock);
-	page->private = (uint32_t)owner;
-	WRITE_ONCE(page->flags, (uint8_t)(PG_head | flags));   /* a free of its buddy may look */
-	lru->state[pfn - lru->start_pfn] = (uint8_t)flags;
-	pagelist_add(zone, lru_list(lru, zone, flags), page);
-	lru->nr[zone->idx] += 1UL << page->order;
-	/* before the unlock: once on the list, reclaim may free the page at once */
-	__mod_zone_page_state(zone, lru_stat(flags), 1L << page->order);
-	pthread_mutex_unlock(&lru->lock);
-}
-
-void lru_add(struct page *page, int owner, unsigned flags)
-{
-	__lru_add(current_machine(), page, owner, flags);
-}
-
-bool __lru_del(struct machine *m, struct page *page)
-{
-	struct zone *zone = page_zone(m, page);
-	unsigned long pfn = __page_to_pfn(m, page);
-
-	if (!zone)
-		return false;
-	struct lru_node *lru = node_lru(m, zone->node);
-	pthread_mutex_lock(&lru->lock);
-	unsigned flags = lru->state[pfn - lru->start_pfn];
-	if (!flags || (flags & LRU_ISOLATED)) {
-		pthread_mutex_unlock(&lru->lock);
-		return false;
-	}
-	pagelist_del(zone, lru_list(lru, zone, flags), page);
-	lru->nr[zone->idx] -= 1UL << page->order;
-	lru->state[pfn - lru->start_pfn] = 0;
-	WRITE_ONCE(page->flags, (uint8_t)PG_head);
-	page->private = 0;
-	pthread_mutex_unlock(&lru->lock);
-	__mod_zone_page_state(zone, lru_stat(flags), -(1L << page->order));
-	return true;
-}
-
-bool lru_del(struct page *page)
-{
-	return __lru_del(current_machine(), page);
-}
-
-unsigned long lru_pages(struct machine *m, int nid)
-{
-	struct lru_node *lru = node_lru(m, nid);
 	unsigned long n = 0;
 
-	pthread_mutex_lock(&lru->lock);
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		n += lru->nr[z];
-	pthread_mutex_unlock(&lru->lock);
+	for (int z = 0; z <= reclaim_idx && z < MAX_NR_ZONES; z++)
+		n += lru->nr[l][z];
 	return n;
 }
 
-/* Under lru->lock: unlink; the state keeps the flags plus LRU_ISOLATED. */
-void lru_isolate_locked(struct lru_node *lru, struct zone *zone, struct page *page)
+/* inactive_list_is_low (4.12); anon lists 1:1 from 5.9. Under lru->lock. */
+static bool inactive_list_is_low(struct machine *m, struct lru_node *lru, bool file, int reclaim_idx)
 {
-	struct machine *m = zone->zone_pgdat->machine;
-	unsigned long i = __page_to_pfn(m, page) - lru->start_pfn;
-	unsigned flags = lru->state[i];
-
-	pagelist_del(zone, lru_list(lru, zone, flags), page);
-	lru->nr[zone->idx] -= 1UL << page->order;
-	lru->state[i] = (uint8_t)(flags | LRU_ISOLATED);
+	if (!file && !swap_configured(m))
+		return false;           /* no swap: deactivating anon is pointless */
+	unsigned long inactive = lru_size(lru, file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON, reclaim_idx);
+	unsigned long active = lru_size(lru, file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON, reclaim_idx);
+	unsigned long gb = (inactive + active) >> (30 - PAGE_SHIFT), ratio = 1;
+	if (gb && (file || m->pcp_policy->reclaim_lru == RECLAIM_LRU_4_12))
+		ratio = int_sqrt(10 * gb);
+	return inactive * ratio < active;
 }
 
-void lru_putback(struct machine *m, struct page *page)
+/* isolate_lru_pages: up to nr from the tail of list l in the eligible zones (highest first). */
+static unsigned long isolate_lru_pages(struct lru_node *lru, enum lru_list l, int reclaim_idx, unsigned long nr,
+				       struct page **out)
 {
-	struct zone *zone = page_zone(m, page);
-	struct lru_node *lru = node_lru(m, zone->node);
+	pg_data_t *pgdat = lru->pgdat;
+	unsigned long n = 0;
+
+	for (int z = reclaim_idx < MAX_NR_ZONES ? reclaim_idx : MAX_NR_ZONES - 1; z >= 0 && n < nr; z--) {
+		struct zone *zone = &pgdat->node_zones[z];
+		while (n < nr) {
+			struct page *page = pagelist_last(zone, &lru->lists[l][z]);
+			if (!page)
+				break;
+			lru_isolate_locked(lru, zone, page);
+			out[n++] = page;
+		}
+	}
+	return n;
+}
+
+/* page_referenced: the young bit, read and cleared (0 or 1: one mapping). */
+static int page_referenced(struct machine *m, struct lru_node *lru, struct page *page)
+{
+	return atomic_exchange_explicit(&lru->young[__page_to_pfn(m, page) - lru->start_pfn], 0, memory_order_relaxed);
+}
+
+static void set_list_locked(struct machine *m, struct lru_node *lru, struct page *page, enum lru_list l)
+{
 	unsigned long i = __page_to_pfn(m, page) - lru->start_pfn;
+	unsigned st = lru->state[i];
+	struct zone *zone = page_zone(m, page);
+	long nr = 1L << page->order;
+
+	lru_account(zone, (enum lru_list)ls_lru(st), -nr);
+	lru_account(zone, l, nr);
+	lru->state[i] = (uint16_t)((st & ~LS_LRU_MASK) | (l + 1));
+}
+
+static void shrink_active_list(struct machine *m, struct lru_node *lru, unsigned long nr_to_scan, struct scan_control *sc,
+			       enum lru_list l)
+{
+	struct page *hold[SWAP_CLUSTER_MAX];
+	bool file = is_file_lru(l);
+	unsigned long nr_rotated = 0, nr_deactivate = 0;
+
+	if (nr_to_scan > SWAP_CLUSTER_MAX)
+		nr_to_scan = SWAP_CLUSTER_MAX;
+	pthread_mutex_lock(&lru->lock);
+	unsigned long n = isolate_lru_pages(lru, l, sc->reclaim_idx, nr_to_scan, hold);
+	lru->recent_scanned[file] += n;
+	pthread_mutex_unlock(&lru->lock);
+	count_vm_events(PGREFILL, (long)n);
+	VT_CHARGE(RECLAIM_PAGE, n);
+	for (unsigned long i = 0; i < n; i++)
+		if (page_referenced(m, lru, hold[i]))
+			nr_rotated += 1UL << hold[i]->order;       /* referenced, but deactivated all the same */
+	pthread_mutex_lock(&lru->lock);
+	lru->recent_rotated[file] += nr_rotated;
+	for (unsigned long i = 0; i < n; i++) {
+		set_list_locked(m, lru, hold[i], l - 1);        /* ClearPageActive */
+		__lru_putback_locked(lru, page_zone(m, hold[i]), hold[i], false);
+		nr_deactivate += 1UL << hold[i]->order;
+	}
+	pthread_mutex_unlock(&lru->lock);
+	count_vm_events(PGDEACTIVATE, (long)nr_deactivate);
+}
+
+enum page_references { PAGEREF_RECLAIM, PAGEREF_RECLAIM_CLEAN, PAGEREF_KEEP, PAGEREF_ACTIVATE };
+
+/* page_check_references (4.12), under lru->lock. */
+static enum page_references page_check_references(struct machine *m, struct lru_node *lru, struct page *page)
+{
+	unsigned long i = __page_to_pfn(m, page) - lru->start_pfn;
+	int referenced_ptes = page_referenced(m, lru, page);
+	bool referenced_page = lru->state[i] & LS_REFERENCED;
+	bool swapbacked = !is_file_lru((enum lru_list)ls_lru(lru->state[i]));
+
+	lru->state[i] &= (uint16_t)~LS_REFERENCED;
+	if (referenced_ptes) {
+		if (swapbacked)
+			return PAGEREF_ACTIVATE;
+		lru->state[i] |= LS_REFERENCED;         /* second chance: activate on the next reference */
+		if (referenced_page)
+			return PAGEREF_ACTIVATE;
+		return PAGEREF_KEEP;
+	}
+	if (referenced_page && !swapbacked)
+		return PAGEREF_RECLAIM_CLEAN;
+	return PAGEREF_RECLAIM;
+}
+
+enum page_fate { KEEP, ACTIVATE, FREE_IT };
+
+/* One isolated page through shrink_page_list. */
+static enum page_fate shrink_page(struct machine *m, struct lru_node *lru, struct page *page, struct scan_control *sc,
+				  struct reclaim_stat_batch *st)
+{
+	pg_data_t *pgdat = lru->pgdat;
+	struct writeback_state *wb = m->slow->wb;
+	unsigned long pfn = __page_to_pfn(m, page), i = pfn - lru->start_pfn;
+	const struct page_owner *o;
 
 	pthread_mutex_lock(&lru->lock);
-	unsigned flags = lru->state[i] & ~LRU_ISOLATED;
-	lru->state[i] = (uint8_t)flags;
-	pagelist_add(zone, lru_list(lru, zone, flags), page);     /* rotated: the newest again */
-	lru->nr[zone->idx] += 1UL << page->order;
+	unsigned s = lru->state[i];
+	bool file = is_file_lru((enum lru_list)ls_lru(s));
+	bool dirty = s & LS_DIRTY, writeback = s & LS_WRITEBACK;
+	if (dirty || writeback)
+		st->nr_dirty++;
+	if (dirty && !writeback)
+		st->nr_unqueued_dirty++;
+	struct blockdev *dev = (s & LS_SWAPCACHE) ? &wb->swap : &wb->disk;
+	if (((dirty || writeback) && READ_ONCE(dev->tail) - READ_ONCE(dev->head) >= BLK_CONGESTED_IOS) ||
+	    (writeback && (s & LS_RECLAIM)))
+		st->nr_congested++;
+	if (writeback) {
+		/* case 1: kswapd meets a page it already marked, on a node congested with writeback */
+		if (sc->kswapd && (s & LS_RECLAIM) && (pgdat->lru->flags & PGDAT_WRITEBACK)) {
+			st->nr_immediate++;
+			pthread_mutex_unlock(&lru->lock);
+			return KEEP;
+		}
+		/* case 2: mark it for immediate reclaim when the I/O completes */
+		lru->state[i] = (uint16_t)(s | LS_RECLAIM);
+		st->nr_writeback++;
+		pthread_mutex_unlock(&lru->lock);
+		return KEEP;
+	}
+	enum page_references ref = page_check_references(m, lru, page);
+	if (ref == PAGEREF_ACTIVATE) {
+		pthread_mutex_unlock(&lru->lock);
+		return ACTIVATE;
+	}
+	if (ref == PAGEREF_KEEP) {
+		pthread_mutex_unlock(&lru->lock);
+		return KEEP;
+	}
+	if (s & LS_SWAPCACHE) {
+		/* written and unmapped: __remove_mapping from the swap cache */
+		swap_cache_drop(m, page->private, pfn);
+		pthread_mutex_unlock(&lru->lock);
+		return FREE_IT;
+	}
+	if (!file) {
+		/* anon: add_to_swap, try_to_unmap (the owner takes the slot), pageout */
+		pthread_mutex_unlock(&lru->lock);
+		o = lru_owner(m, page);
+		/* a page its owner has already let go of (an OOM victim's): freed without swap */
+		if (o->ops->evict && o->ops->evict(o->ctx, page))
+			return FREE_IT;
+		if (!(sc->gfp_mask & __GFP_IO) || !o->ops->swap_out)
+			return KEEP;
+		long slot = get_swap_page(m, pfn);
+		if (slot < 0)
+			return ACTIVATE;        /* swap is full */
+		if (!o->ops->swap_out(o->ctx, page, (unsigned long)slot)) {
+			swap_free(m, (unsigned long)slot);
+			return ACTIVATE;        /* SWAP_FAIL */
+		}
+		pthread_mutex_lock(&lru->lock);
+		page->private = (uint32_t)slot;
+		lru->state[i] |= LS_SWAPCACHE | LS_RECLAIM;
+		mod_node_page_state(lru, NR_ANON_MAPPED, -1);
+		mod_node_page_state(lru, NR_SWAPCACHE, 1);
+		mod_node_page_state(lru, NR_VMSCAN_WRITE, 1);
+		writeback_start_locked(m, lru, page);
+		pthread_mutex_unlock(&lru->lock);
+		count_vm_event(PSWPOUT);
+		return KEEP;
+	}
+	if (dirty) {
+		/* only kswapd writes file pages, and only ones it has seen dirty before on a dirty node */
+		if (!sc->kswapd || !(s & LS_RECLAIM) || !(pgdat->lru->flags & PGDAT_DIRTY)) {
+			mod_node_page_state(lru, NR_VMSCAN_IMMEDIATE, 1);
+			lru->state[i] |= LS_RECLAIM;
+			pthread_mutex_unlock(&lru->lock);
+			return KEEP;
+		}
+		if (ref == PAGEREF_RECLAIM_CLEAN) {
+			pthread_mutex_unlock(&lru->lock);
+			return KEEP;
+		}
+		lru->state[i] |= LS_RECLAIM;
+		mod_node_page_state(lru, NR_VMSCAN_WRITE, 1);
+		writeback_start_locked(m, lru, page);           /* pageout */
+		pthread_mutex_unlock(&lru->lock);
+		return KEEP;
+	}
+	pthread_mutex_unlock(&lru->lock);
+	/* clean page cache: the owner drops it (__remove_mapping), or keeps it */
+	o = lru_owner(m, page);
+	return o->ops->evict && o->ops->evict(o->ctx, page) ? FREE_IT : KEEP;
+}
+
+static unsigned long shrink_inactive_list(struct machine *m, struct lru_node *lru, unsigned long nr_to_scan,
+					  struct scan_control *sc, enum lru_list l)
+{
+	struct page *batch[SWAP_CLUSTER_MAX];
+	struct reclaim_stat_batch st = { 0 };
+	bool file = is_file_lru(l);
+	unsigned long nr_reclaimed = 0, nr_activated = 0;
+
+	if (nr_to_scan > SWAP_CLUSTER_MAX)
+		nr_to_scan = SWAP_CLUSTER_MAX;
+	pthread_mutex_lock(&lru->lock);
+	unsigned long nr_taken = isolate_lru_pages(lru, l, sc->reclaim_idx, nr_to_scan, batch);
+	lru->recent_scanned[file] += nr_taken;
+	pthread_mutex_unlock(&lru->lock);
+	if (!nr_taken)
+		return 0;
+	sc->nr_scanned += nr_taken;
+	count_vm_events(sc->kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, (long)nr_taken);
+	VT_CHARGE(RECLAIM_PAGE, nr_taken);
+	enum page_fate fate[SWAP_CLUSTER_MAX];
+	for (unsigned long k = 0; k < nr_taken; k++)
+		fate[k] = shrink_page(m, lru, batch[k], sc, &st);
+	/* putback_inactive_pages: kept pages to the head of their list, activated ones to the active list */
+	pthread_mutex_lock(&lru->lock);
+	for (unsigned long k = 0; k < nr_taken; k++) {
+		struct page *page = batch[k];
+		if (fate[k] == FREE_IT)
+			continue;
+		if (fate[k] == ACTIVATE) {
+			set_list_locked(m, lru, page, l + 1);
+			nr_activated++;
+			lru->recent_rotated[file] += 1UL << page->order;
+		}
+		__lru_putback_locked(lru, page_zone(m, page), page, false);
+	}
+	if (st.nr_writeback && st.nr_writeback == nr_taken)
+		lru->flags |= PGDAT_WRITEBACK;
+	if (st.nr_unqueued_dirty == nr_taken)
+		lru->flags |= PGDAT_DIRTY;
+	pthread_mutex_unlock(&lru->lock);
+	for (unsigned long k = 0; k < nr_taken; k++)
+		if (fate[k] == FREE_IT) {
+			nr_reclaimed += 1UL << batch[k]->order;
+			lru_free_isolated(m, batch[k]);
+		}
+	if (nr_activated)
+		count_vm_events(PGACTIVATE, (long)nr_activated);
+	count_vm_events(sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, (long)nr_reclaimed);
+	/* the flusher, when every page taken was dirty and not yet queued */
+	if (st.nr_unqueued_dirty == nr_taken)
+		wb_start_background(m, nr_taken);
+	/* kswapd met pages it had marked still under writeback: congestion_wait(HZ/10) */
+	if (st.nr_immediate)
+		writeback_wait_any(m, HZ_10_NS);
+	/* wait_iff_congested for direct reclaim: only when the dirty pages' device is congested */
+	if (!sc->kswapd && st.nr_dirty && st.nr_dirty == st.nr_congested)
+		writeback_wait_any(m, HZ_10_NS);
+	return nr_reclaimed;
+}
+
+enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
+
+/* get_scan_count (4.12): how many pages of each evictable list to scan at this priority. */
+static void get_scan_count(struct machine *m, struct lru_node *lru, struct scan_control *sc, unsigned long nr[NR_LRU_LISTS])
+{
+	pg_data_t *pgdat = lru->pgdat;
+	int swappiness = m->desc.swappiness;
+	enum scan_balance balance;
+	unsigned long fraction[2] = { 0, 0 }, denominator = 1;
+
+	pthread_mutex_lock(&lru->lock);
+	if (!swap_configured(m) || !nr_swap_pages(m)) {
+		balance = SCAN_FILE;
+		goto out;
+	}
+	if (!sc->priority && swappiness) {
+		balance = SCAN_EQUAL;   /* close to OOM: no balancing cleverness */
+		goto out;
+	}
+	/* the cache trap: too little file left to reach the high watermarks: anon */
+	unsigned long pgdatfree = 0, pgdatfile = lru_size(lru, LRU_ACTIVE_FILE, MAX_NR_ZONES - 1) +
+						 lru_size(lru, LRU_INACTIVE_FILE, MAX_NR_ZONES - 1), high = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+		if (!managed_zone(zone))
+			continue;
+		pgdatfree += (unsigned long)zone_page_state(zone, NR_FREE_PAGES);
+		high += high_wmark_pages(zone);
+	}
+	if (pgdatfile + pgdatfree <= high) {
+		balance = SCAN_ANON;
+		goto out;
+	}
+	/* enough inactive page cache: leave anon alone */
+	if (!inactive_list_is_low(m, lru, true, sc->reclaim_idx) &&
+	    lru_size(lru, LRU_INACTIVE_FILE, sc->reclaim_idx) >> sc->priority) {
+		balance = SCAN_FILE;
+		goto out;
+	}
+	balance = SCAN_FRACT;
+	unsigned long anon_prio = (unsigned long)swappiness, file_prio = 200 - anon_prio;
+	unsigned long anon = lru_size(lru, LRU_ACTIVE_ANON, MAX_NR_ZONES - 1) + lru_size(lru, LRU_INACTIVE_ANON, MAX_NR_ZONES - 1);
+	unsigned long file = pgdatfile;
+	if (lru->recent_scanned[0] > anon / 4) {
+		lru->recent_scanned[0] /= 2;
+		lru->recent_rotated[0] /= 2;
+	}
+	if (lru->recent_scanned[1] > file / 4) {
+		lru->recent_scanned[1] /= 2;
+		lru->recent_rotated[1] /= 2;
+	}
+	unsigned long ap = anon_prio * (lru->recent_scanned[0] + 1) / (lru->recent_rotated[0] + 1);
+	unsigned long fp = file_prio * (lru->recent_scanned[1] + 1) / (lru->recent_rotated[1] + 1);
+	fraction[0] = ap;
+	fraction[1] = fp;
+	denominator = ap + fp + 1;
+out:
+	for (int l = 0; l < LRU_UNEVICTABLE; l++) {
+		bool file_list = is_file_lru((enum lru_list)l);
+		unsigned long size = lru_size(lru, (enum lru_list)l, sc->reclaim_idx);
+		unsigned long scan = size >> sc->priority;
+		if (!scan && sc->kswapd)
+			scan = size < SWAP_CLUSTER_MAX ? size : SWAP_CLUSTER_MAX;
+		switch (balance) {
+		case SCAN_EQUAL:
+			break;
+		case SCAN_FRACT:
+			scan = (unsigned long)((__uint128_t)scan * fraction[file_list] / denominator);
+			break;
+		case SCAN_FILE:
+		case SCAN_ANON:
+			if ((balance == SCAN_FILE) != file_list)
+				scan = 0;
+			break;
+		}
+		nr[l] = scan;
+	}
 	pthread_mutex_unlock(&lru->lock);
 }
 
 /*
- * Reclaimers are not CPUs here (kswapd) or do not want the block on their own pcp list
- * (direct reclaim, compaction): free straight to the buddy.
- */
-void lru_free_isolated(struct machine *m, struct page *page)
-{
-	struct zone *zone = page_zone(m, page);
-	struct lru_node *lru = node_lru(m, zone->node);
-	unsigned long pfn = __page_to_pfn(m, page);
-	unsigned int order = page->order;
-
-	pthread_mutex_lock(&lru->lock);
-	unsigned flags = lru->state[pfn - lru->start_pfn] & ~LRU_ISOLATED;
-	lru->state[pfn - lru->start_pfn] = 0;
-	WRITE_ONCE(page->flags, (uint8_t)PG_head);
-	page->private = 0;
-	pthread_mutex_unlock(&lru->lock);
-	__mod_zone_page_state(zone, lru_stat(flags), -(1L << order));
-	if (!free_pages_prepare(m, page, order))
-		return;
-	count_vm_events(PGFREE, 1L << order);
-	free_one_page(zone, page, pfn, order, get_pageblock_migratetype_pfn(m, pfn));
-}
-
-unsigned long zone_reclaimable_pages(struct zone *zone)
-{
-	return (unsigned long)(zone_page_state_snapshot(zone, NR_ZONE_INACTIVE_FILE) +
-			       zone_page_state_snapshot(zone, NR_ZONE_ACTIVE_FILE));
-}
-
-/*
- * shrink_node: scan up to lru_size >> priority reclaimable pages (at least
- * SWAP_CLUSTER_MAX) of the zones up to classzone_idx, oldest first, in batches of
- * SWAP_CLUSTER_MAX, until nr_to_reclaim pages were freed.
+ * shrink_node (shrink_node_memcg without memcg): scan the lists in get_scan_count's
+ * proportions, SWAP_CLUSTER_MAX at a time, until nr_to_reclaim pages were freed; then keep
+ * the anon lists' balance.
  */
 unsigned long shrink_node(pg_data_t *pgdat, int classzone_idx, unsigned long nr_to_reclaim, int priority, bool kswapd)
 {
 	struct machine *m = pgdat->machine;
 	struct lru_node *lru = pgdat->lru;
-	unsigned long nr_reclaimed = 0, nr_scanned = 0, total = 0;
-	struct page *batch[SWAP_CLUSTER_MAX];
+	struct scan_control sc = {
+		.nr_to_reclaim = nr_to_reclaim,
+		.reclaim_idx = classzone_idx < MAX_NR_ZONES ? classzone_idx : MAX_NR_ZONES - 1,
+		.priority = priority,
+		.gfp_mask = GFP_HIGHUSER_MOVABLE,
+		.kswapd = kswapd,
+	};
+	unsigned long nr[NR_LRU_LISTS];
+
+	writeback_complete(m);
+	get_scan_count(m, lru, &sc, nr);
+	bool scan_adjusted = !kswapd && priority == DEF_PRIORITY;
+	while (nr[LRU_INACTIVE_ANON] || nr[LRU_ACTIVE_FILE] || nr[LRU_INACTIVE_FILE]) {
+		for (int l = 0; l < LRU_UNEVICTABLE; l++) {
+			if (!nr[l])
+				continue;
+			unsigned long n = nr[l] < SWAP_CLUSTER_MAX ? nr[l] : SWAP_CLUSTER_MAX;
+			nr[l] -= n;
+			if (is_active_lru((enum lru_list)l)) {
+				pthread_mutex_lock(&lru->lock);
+				bool low = inactive_list_is_low(m, lru, is_file_lru((enum lru_list)l), sc.reclaim_idx);
+				pthread_mutex_unlock(&lru->lock);
+				if (low)
+					shrink_active_list(m, lru, n, &sc, (enum lru_list)l);
+			} else {
+				sc.nr_reclaimed += shrink_inactive_list(m, lru, n, &sc, (enum lru_list)l);
+			}
+		}
+		if (sc.nr_reclaimed >= nr_to_reclaim && !scan_adjusted)
+			break;
+	}
+	pthread_mutex_lock(&lru->lock);
+	bool anon_low = inactive_list_is_low(m, lru, false, sc.reclaim_idx);
+	pthread_mutex_unlock(&lru->lock);
+	if (anon_low)
+		shrink_active_list(m, lru, SWAP_CLUSTER_MAX, &sc, LRU_ACTIVE_ANON);
+	/* 4.12: progress anywhere makes a hopeless node worth kswapd's time again */
+	if (sc.nr_reclaimed && pgdat->kswapd)
+		atomic_store(&((struct kswapd *)pgdat->kswapd)->failures, 0);
+	return sc.nr_reclaimed;
+}
+
+/* A node's flags clear once a kswapd pass balanced it (4.12's clear_pgdat_congested). */
+void clear_pgdat_congested(pg_data_t *pgdat)
+{
+	struct lru_node *lru = pgdat->lru;
 
 	pthread_mutex_lock(&lru->lock);
-	for (int z = 0; z <= classzone_idx && z < MAX_NR_ZONES; z++)
-		total += lru->nr[z];
+	lru->flags &= ~(PGDAT_DIRTY | PGDAT_WRITEBACK);
 	pthread_mutex_unlock(&lru->lock);
-	unsigned long target = total >> priority;
-	if (target < SWAP_CLUSTER_MAX)
-		target = total < SWAP_CLUSTER_MAX ? total : SWAP_CLUSTER_MAX;
+}
 
-	while (nr_scanned < target && nr_reclaimed < nr_to_reclaim) {
-		unsigned long n = 0;
-		pthread_mutex_lock(&lru->lock);
-		/* highest eligible zone first: allocations prefer it */
-		for (int z = classzone_idx < MAX_NR_ZONES ? classzone_idx : MAX_NR_ZONES - 1; z >= 0; z--) {
-			struct zone *zone = &pgdat->node_zones[z];
-			while (n < SWAP_CLUSTER_MAX && nr_scanned + n < target) {
-				struct page *page = pagelist_last(zone, &lru->reclaimable[z]);
-				if (!page)
-					break;
-				lru_isolate_locked(lru, zone, page);
-				batch[n++] = page;
-			}
-		}
-		pthread_mutex_unlock(&lru->lock);
-		if (!n)
-			break;
-		nr_scanned += n;
-		for (unsigned long i = 0; i < n; i++) {
-			struct page *page = batch[i];
-			const struct page_owner *o = lru_owner(m, page);
-			if (o->ops->evict && o->ops->evict(o->ctx, page)) {
-				nr_reclaimed += 1UL << page->order;
-				lru_free_isolated(m, page);
-			} else {
-				lru_putback(m, page);
-			}
-		}
-	}
-	count_vm_events(kswapd ? PGSCAN_KSWAPD : PGSCAN_DIRECT, (long)nr_scanned);
-	VT_CHARGE(RECLAIM_PAGE, nr_scanned);
-	count_vm_events(kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, (long)nr_reclaimed);
-	/* 4.12: progress anywhere makes a hopeless node worth kswapd's time again */
-	if (nr_reclaimed && pgdat->kswapd)
-		atomic_store(&((struct kswapd *)pgdat->kswapd)->failures, 0);
-	return nr_reclaimed;
+unsigned long zone_reclaimable_pages(struct zone *zone)
+{
+	long nr = zone_page_state_snapshot(zone, NR_ZONE_INACTIVE_FILE) + zone_page_state_snapshot(zone, NR_ZONE_ACTIVE_FILE);
+	struct machine *m = zone->zone_pgdat->machine;
+
+	if (swap_configured(m) && nr_swap_pages(m))
+		nr += zone_page_state_snapshot(zone, NR_ZONE_INACTIVE_ANON) + zone_page_state_snapshot(zone, NR_ZONE_ACTIVE_ANON);
+	return (unsigned long)nr;
 }
 
 /*
- * do_try_to_free_pages: count the stall, then shrink each node of the zonelist at
- * falling priority until SWAP_CLUSTER_MAX pages were freed.
+ * do_try_to_free_pages for an allocation: count the stall, then shrink each node of the
+ * zonelist at falling priority until SWAP_CLUSTER_MAX pages were freed.
  */
 unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac)
 {
@@ -266,79 +519,28 @@ unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned int order, const struct
 	return nr_reclaimed;
 }
 
+/*
+ * Reclaim from every node until nothing more comes back: the flusher writes every dirty
+ * page, each list is scanned at priority 0, writeback in flight is waited for, and the
+ * scan repeats until three passes in a row free nothing with no I/O in flight (a
+ * referenced page needs two looks, an active one a third).
+ */
 unsigned long shrink_all_memory(struct machine *m)
 {
-	unsigned long total = 0, r;
-
-	for (int nid = 0; nid < m->nr_nodes; nid++)
-		do {
-			r = shrink_node(m->node_data[nid], MAX_NR_ZONES - 1, ~0UL, 0, current_binding.cs == NULL);
-			total += r;
-		} while (r);
-	return total;
-}
-
-/*
- * check_lru: every LRU list well formed (allocated block heads of this zone, page flags
- * and state byte agreeing, counts right), and no state byte set for a page on no list.
- * Callers quiesce the machine (no reclaim, compaction or owner calls meanwhile).
- */
-int check_lru(struct machine *m, char *err, size_t errlen)
-{
-	unsigned long listed = 0, marked = 0;
+	unsigned long total = 0;
+	bool kswapd = current_binding.cs == NULL;
 
 	for (int nid = 0; nid < m->nr_nodes; nid++) {
 		pg_data_t *pgdat = m->node_data[nid];
-		struct lru_node *lru = pgdat->lru;
-		pthread_mutex_lock(&lru->lock);
-		for (int z = 0; z < MAX_NR_ZONES; z++) {
-			struct zone *zone = &pgdat->node_zones[z];
-			unsigned long pages = 0;
-			for (int which = 0; which < 2; which++) {
-				struct pagelist *l = which ? &lru->movable[z] : &lru->reclaimable[z];
-				uint32_t prev = PAGE_NIL;
-				unsigned long n = 0;
-				for (uint32_t i = l->head; i != PAGE_NIL; i = idx_page(zone, i)->next) {
-					struct page *p = idx_page(zone, i);
-					unsigned long pfn = zone->zone_start_pfn + i;
-					unsigned st = lru->state[pfn - lru->start_pfn];
-					unsigned want = which ? PG_movable : PG_lru;
-					if (++n > zone->spanned_pages) {
-						snprintf(err, errlen, "%d:%s LRU list has a cycle", nid, zone->name);
-						goto fail;
-					}
-					if (!(p->flags & PG_head) || (p->flags & (PG_lru | PG_movable)) != st || (st & LRU_ISOLATED) ||
-					    !(st & want) || (which && (st & PG_lru)) || p->prev != prev || !p->private) {
-						snprintf(err, errlen, "%d:%s LRU pfn %#lx: flags %#x state %#x owner %u", nid, zone->name,
-							 pfn, p->flags, st, p->private);
-						goto fail;
-					}
-					pages += 1UL << p->order;
-					prev = i;
-				}
-				if (l->tail != prev) {
-					snprintf(err, errlen, "%d:%s LRU list tail link is wrong", nid, zone->name);
-					goto fail;
-				}
-				listed += n;
-			}
-			if (pages != lru->nr[z]) {
-				snprintf(err, errlen, "%d:%s LRU holds %lu pages, its count says %lu", nid, zone->name, pages,
-					 lru->nr[z]);
-				goto fail;
-			}
-			for (unsigned long pfn = zone->zone_start_pfn; zone->spanned_pages && pfn < zone_end_pfn(zone); pfn++)
-				marked += lru->state[pfn - lru->start_pfn] != 0;
+		for (int idle = 0; idle < 3;) {
+			wb_start_background(m, ~0UL);
+			unsigned long r = shrink_node(pgdat, MAX_NR_ZONES - 1, ~0UL, 0, kswapd);
+			total += r;
+			if (r || writeback_wait_any(m, HZ_10_NS))
+				idle = 0;
+			else
+				idle++;
 		}
-		pthread_mutex_unlock(&lru->lock);
-		continue;
-fail:
-		pthread_mutex_unlock(&lru->lock);
-		return -1;
 	}
-	if (marked != listed) {
-		snprintf(err, errlen, "%lu frames are marked on an LRU, %lu are on the lists", marked, listed);
-		return -1;
-	}
-	return 0;
+	return total;
 }

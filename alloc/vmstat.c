@@ -10,6 +10,7 @@
 #include "alloc/page_alloc.h"
 #include "alloc/rcu.h"
 #include "alloc/vmstat.h"
+#include "alloc/reclaim.h"
 #include "pcp/pcp.h"
 
 const char *const vm_event_names[NR_VM_EVENT_ITEMS] = {
@@ -300,9 +301,32 @@ static bool zone_counter(struct machine *m, struct zone *only, const char *name,
 	return false;
 }
 
-/* A node counter: the LRU sizes are the model's zone ones summed (nid -1: every node); the rest it does not keep. */
+/*
+ * A node counter (nid -1: every node): the LRU sizes are the model's zone ones summed, the
+ * node stats of alloc/reclaim.h by name (4.12's workingset_refault and _activate are the
+ * file ones: anon had no workingset then), the writeback thresholds; 0 for what the model
+ * does not keep.
+ */
 static long node_counter(struct machine *m, int nid, const char *name)
 {
+	static const struct { const char *name; enum node_stat_item item; } alias[] = {
+		{ "workingset_refault", WORKINGSET_REFAULT_FILE }, { "workingset_activate", WORKINGSET_ACTIVATE_FILE } };
+	for (int i = 0; i < NR_VM_NODE_STAT_ITEMS + 2; i++) {
+		const char *n = i < NR_VM_NODE_STAT_ITEMS ? node_stat_names[i] : alias[i - NR_VM_NODE_STAT_ITEMS].name;
+		if (strcmp(n, name))
+			continue;
+		enum node_stat_item item = i < NR_VM_NODE_STAT_ITEMS ? (enum node_stat_item)i : alias[i - NR_VM_NODE_STAT_ITEMS].item;
+		long v = 0;
+		for (int n2 = 0; n2 < m->nr_nodes; n2++)
+			if (nid < 0 || n2 == nid)
+				v += node_page_state(m->node_data[n2]->lru, item);
+		return v;
+	}
+	if (!strcmp(name, "nr_dirty_threshold") || !strcmp(name, "nr_dirty_background_threshold")) {
+		unsigned long bg, thresh;
+		global_dirty_limits(m, &bg, &thresh);
+		return (long)(name[9] == 't' ? thresh : bg);
+	}
 	static const char *const lru[] = { "nr_inactive_anon", "nr_active_anon", "nr_inactive_file", "nr_active_file",
 					   "nr_unevictable" };
 	char zname[64];
@@ -412,6 +436,8 @@ static void show_vmstat_4_12(struct machine *m, FILE *f)
 		zone_counter(m, NULL, numa_stat_names[i], &v);
 		fprintf(f, "%s %ld\n", numa_stat_names[i], v);
 	}
+	for (int i = 0; proc_4_12_node_stats[i]; i++)
+		fprintf(f, "%s %ld\n", proc_4_12_node_stats[i], node_counter(m, -1, proc_4_12_node_stats[i]));
 	all_vm_events(m, ev);
 	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
 		if (!vm_event_model_only(i))

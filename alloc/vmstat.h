@@ -16,6 +16,10 @@
 
 /* Event counters, in /proc/vmstat order; model-only ones at the end (vm_event_model_only). */
 #define VM_EVENT_ITEMS(X)                               \
+	X(PGPGIN, "pgpgin")                             \
+	X(PGPGOUT, "pgpgout")                           \
+	X(PSWPIN, "pswpin")                             \
+	X(PSWPOUT, "pswpout")                           \
 	X(PGALLOC_DMA, "pgalloc_dma")                   \
 	X(PGALLOC_DMA32, "pgalloc_dma32")               \
 	X(PGALLOC_NORMAL, "pgalloc_normal")             \
@@ -25,13 +29,19 @@
 	X(ALLOCSTALL_NORMAL, "allocstall_normal")       \
 	X(ALLOCSTALL_MOVABLE, "allocstall_movable")     \
 	X(PGFREE, "pgfree")                             \
+	X(PGACTIVATE, "pgactivate")                     \
+	X(PGDEACTIVATE, "pgdeactivate")                 \
+	X(PGFAULT, "pgfault")                           \
+	X(PGMAJFAULT, "pgmajfault")                     \
+	X(PGREFILL, "pgrefill")                         \
 	X(PGSTEAL_KSWAPD, "pgsteal_kswapd")             \
 	X(PGSTEAL_DIRECT, "pgsteal_direct")             \
 	X(PGSCAN_KSWAPD, "pgscan_kswapd")               \
 	X(PGSCAN_DIRECT, "pgscan_direct")               \
-	X(PAGEOUTRUN, "pageoutrun")                     \
 	X(KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly") \
 	X(KSWAPD_HIGH_WMARK_HIT_QUICKLY, "kswapd_high_wmark_hit_quickly") \
+	X(PAGEOUTRUN, "pageoutrun")                     \
+	X(PGROTATED, "pgrotated")                       \
 	X(PGMIGRATE_SUCCESS, "pgmigrate_success")       \
 	X(PGMIGRATE_FAIL, "pgmigrate_fail")             \
 	X(COMPACTMIGRATE_SCANNED, "compact_migrate_scanned") \
@@ -102,6 +112,7 @@ void show_zonelists(struct machine *m, FILE *f);
 void show_modelstat(struct machine *m, FILE *f);
 /* Which kernel's /proc line sets the dumps print (a policy's, pcp/pcp.h). */
 enum proc_format { PROC_FORMAT_4_12, PROC_FORMAT_6_18 };
+extern const char *const proc_4_12_node_stats[];
 extern const char *const proc_6_18_vmstat[], *const proc_6_18_node_stats[], *const proc_6_18_zone_stats[];   /* each node's fallback and __GFP_THISNODE lists */
 /* The dump named what ("buddyinfo", "pagetypeinfo", "zoneinfo", "vmstat", "zonelists"); -1: no such dump. */
 int show_proc(struct machine *m, const char *what, FILE *f);

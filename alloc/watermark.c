@@ -115,6 +115,15 @@ int sysctl_set(struct machine *m, const char *name, long value, char *err, size_
 			return errf(err, errlen, "watermark_scale_factor: %ld is outside 1..3000", value);
 		m->desc.watermark_scale_factor = (int)value;
 		setup_per_zone_wmarks(m);
+	} else if (!strcmp(name, "swappiness")) {
+		if (value < 0 || value > m->pcp_policy->swappiness_max)
+			return errf(err, errlen, "swappiness: %ld is outside 0..%d (%s)", value, m->pcp_policy->swappiness_max,
+				    m->pcp_policy->name);
+		m->desc.swappiness = (int)value;
+	} else if (!strcmp(name, "dirty_ratio") || !strcmp(name, "dirty_background_ratio")) {
+		if (value < 0 || value > 100)
+			return errf(err, errlen, "%s: %ld is outside 0..100", name, value);
+		*(name[6] == 'r' ? &m->desc.dirty_ratio : &m->desc.dirty_background_ratio) = (int)value;
 	} else if (!strcmp(name, "percpu_pagelist_fraction") || !strcmp(name, "percpu_pagelist_high_fraction")) {
 		if (value < 0 || (value && value < 8) || value > INT_MAX)
 			return errf(err, errlen, "%s: %ld is outside 0 or 8..%d", name, value, INT_MAX);

@@ -49,5 +49,7 @@ const char *pcp_policy_check(const struct pcp_policy *pol)
 		return "cold_tail is for order-0 lists only (no kernel had both)";
 	if ((unsigned)pol->native_scheme >= NR_PCP_SCHEMES)
 		return "native_scheme is not a scheme";
+	if (pol->swappiness_max != 100 && pol->swappiness_max != 200)
+		return "swappiness_max is neither 100 (< 5.8) nor 200 (5.8+)";
 	return NULL;
 }

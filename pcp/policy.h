@@ -65,6 +65,15 @@ enum buddy_fallback {
 	FALLBACK_CLAIM_STEAL,   /* 6.15: try_to_claim_block from the largest, else steal the smallest */
 };
 
+/* The LRU's aging: where new anon pages start and how the anon lists are balanced. */
+enum reclaim_lru {
+	RECLAIM_LRU_4_12,       /* anon starts active (lru_cache_add_active_or_unevictable); both
+				   lists' inactive_ratio is int_sqrt(10 x GB) */
+	RECLAIM_LRU_5_9,        /* 5.9: anon starts inactive ("mm/swap: implement workingset
+				   detection for anonymous LRU") and its lists are 1:1 ("mm: vmscan:
+				   make active/inactive ratio as 1:1 for anon lru") */
+};
+
 struct pcp_policy {
 	const char *name;                       /* --policy name (from the table) */
 	const char *summary;                    /* one line: which kernel, what it does */
@@ -94,6 +103,10 @@ struct pcp_policy {
 	 * still walks every tail page in both (free_pages_prepare clears their flags).
 	 */
 	bool check_new_pages;
+
+	/* Constants of reclaim (alloc/lru.c, alloc/vmscan.c). */
+	enum reclaim_lru reclaim_lru;
+	int swappiness_max;                     /* vm.swappiness's bound: 100, 200 from 5.8 */
 
 	/* Hooks. */
 	int (*batchsize)(const struct zone *zone);                      /* zone_batchsize */

@@ -313,6 +313,10 @@ int decay_pcp_high(const struct pcp_policy *pol, struct per_cpu_pages *pcp)
 	.vmstat_tick = decay_pcp_high, .hit_book = PCP_BOOK_FREE_COUNT,                    \
 	.free_defer_flags = ZONE_RECLAIM_ACTIVE | ZONE_BELOW_HIGH, .below_high = true,     \
 	.high_tuned = true, .pcp_batch_scale_max = 5
+/* Reclaim: 4.12's LRU aging and swappiness 0..100; 5.9's (and 5.8's swappiness up to 200,
+ * "mm: allow swappiness that prefers reclaiming anon over the file workingset"). */
+#define RECLAIM_4_12 .reclaim_lru = RECLAIM_LRU_4_12, .swappiness_max = 100
+#define RECLAIM_5_9 .reclaim_lru = RECLAIM_LRU_5_9, .swappiness_max = 200
 /* 5.13+: lists for orders 0..3 and pageblock_order. */
 #define LISTS_HIGH_ORDER(thp) .high_order = true, .thp_lists = (thp)
 
@@ -330,6 +334,7 @@ const struct pcp_policy pcp_policy_linux_4_12 = {
 	.drain_mt = PCP_DRAIN_MT_RECORDED,
 	.fallback = FALLBACK_4_12,
 	.check_new_pages = true,
+	RECLAIM_4_12,
 };
 
 /*
@@ -351,6 +356,7 @@ const struct pcp_policy pcp_policy_linux_4_19 = {
 	.drain_mt = PCP_DRAIN_MT_RECORDED,
 	.fallback = FALLBACK_4_13,
 	.check_new_pages = true,
+	RECLAIM_4_12,
 };
 
 /*
@@ -375,6 +381,7 @@ const struct pcp_policy pcp_policy_linux_5_14 = {
 	.drain_mt = PCP_DRAIN_MT_RECORDED,
 	.fallback = FALLBACK_4_13,
 	.check_new_pages = true,
+	RECLAIM_5_9,
 };
 
 /*
@@ -389,7 +396,7 @@ const struct pcp_policy pcp_policy_linux_5_14 = {
 	.native_scheme = PCP_SCHEME_TRYLOCK, .proc_format = PROC_FORMAT_4_12,               \
 	.batchsize = zone_batchsize_1m, SIZING_FROM_WMARK, LISTS_HIGH_ORDER(PCP_THP_ONE),  \
 	.free_high = free_high_after_free, .drain_order = PCP_DRAIN_LIST_FIRST,             \
-	.drain_mt = PCP_DRAIN_MT_RECORDED, .fallback = FALLBACK_4_13
+	.drain_mt = PCP_DRAIN_MT_RECORDED, .fallback = FALLBACK_4_13, RECLAIM_5_9
 const struct pcp_policy pcp_policy_linux_6_0 = {
 	.name = "linux-6.0",
 	.summary = "pcp spinlock with trylock, one THP list, list-first drain, free_high",
@@ -418,7 +425,7 @@ const struct pcp_policy pcp_policy_linux_6_6 = {
 	.native_scheme = PCP_SCHEME_TRYLOCK, .proc_format = PROC_FORMAT_6_18,               \
 	.batchsize = zone_batchsize_1m, SIZING_AUTOTUNED, LISTS_HIGH_ORDER(thp),           \
 	.free_high = (free_high_fn), .drain_order = PCP_DRAIN_LIST_FIRST, .drain_mt = (mt), \
-	.fallback = (fb)
+	.fallback = (fb), RECLAIM_5_9
 const struct pcp_policy pcp_policy_linux_6_7 = {
 	.name = "linux-6.7",
 	.summary = "auto-tuned high, alloc/free batch scaling, free_high at batch",
