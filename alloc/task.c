@@ -40,6 +40,7 @@ struct mm_file {
 	pthread_mutex_t lock;
 	int owner;
 	unsigned long nr, cached;
+	unsigned long ra_next;          /* where a sequential reader's next miss would be */
 	uint64_t *slot;
 };
 
@@ -308,7 +309,27 @@ struct mm_file *file_create(struct machine *m, unsigned long nr_pages)
 	return f;
 }
 
-/* The page cache page of index, present on return (locked: f->lock held), or an error. */
+/* Under f->lock: a page read in at index (a refault when its slot has a shadow). */
+static void file_add_locked(struct mm_file *f, unsigned long index, struct page *page)
+{
+	struct machine *m = f->m;
+	uint64_t e = f->slot[index];
+	unsigned flags = LRU_FILE | LRU_MOVABLE;
+
+	if ((e & E_OUT) && workingset_refault(m, page_zone(m, page)->node, e_val(e)))
+		flags |= LRU_ACTIVE;
+	f->slot[index] = e_present(__page_to_pfn(m, page));
+	f->cached++;
+	lru_add_index(m, page, f->owner, flags, (uint32_t)index);
+}
+
+/*
+ * The page cache page of index, present on return with f->lock held, or an error. A miss
+ * reads it in from the disk (its latency, and its bandwidth for each page); a miss right
+ * after the previous one's window (a sequential reader) reads ahead up to FILE_RA_PAGES
+ * uncached pages in the same I/O, as ondemand readahead's 128 KiB window does.
+ */
+#define FILE_RA_PAGES   32
 static int file_get_locked(struct mm_file *f, unsigned long index, struct page **out)
 {
 	struct machine *m = f->m;
@@ -322,29 +343,31 @@ static int file_get_locked(struct mm_file *f, unsigned long index, struct page *
 		mark_page_accessed(m, *out);
 		return 0;
 	}
+	unsigned long want = 1;
+	if (index == f->ra_next)
+		while (want < FILE_RA_PAGES && index + want < f->nr && !(f->slot[index + want] & E_PRESENT))
+			want++;
 	pthread_mutex_unlock(&f->lock);
-	/* a miss: read it in (the disk's latency) */
-	struct page *page = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
-	if (!page)
+	struct page *pages[FILE_RA_PAGES];
+	unsigned long got = 0;
+	while (got < want && (pages[got] = alloc_pages(GFP_HIGHUSER_MOVABLE, 0)))
+		got++;
+	if (!got)
 		return -ENOMEM;
 	struct writeback_state *wb = m->slow->wb;
-	mm_wait_until(mm_now_ns() + wb->disk.latency_ns + wb->disk.ns_per_page);
-	count_vm_events(PGPGIN, PAGE_SIZE >> 10);
+	mm_wait_until(mm_now_ns() + wb->disk.latency_ns + got * wb->disk.ns_per_page);
+	count_vm_events(PGPGIN, (long)(got * (PAGE_SIZE >> 10)));
 	pthread_mutex_lock(&f->lock);
-	uint64_t now = f->slot[index];
-	if (now & E_PRESENT) {          /* another reader brought it in meanwhile */
-		pthread_mutex_unlock(&f->lock);
-		__free_pages(page, 0);
-		return file_get_locked(f, index, out);
+	f->ra_next = index + got;
+	for (unsigned long k = 0; k < got; k++) {
+		if (f->slot[index + k] & E_PRESENT) {   /* another reader brought it in meanwhile */
+			__free_pages(pages[k], 0);
+			continue;
+		}
+		file_add_locked(f, index + k, pages[k]);
 	}
-	unsigned flags = LRU_FILE | LRU_MOVABLE;
-	if ((now & E_OUT) && workingset_refault(m, page_zone(m, page)->node, e_val(now)))
-		flags |= LRU_ACTIVE;
-	f->slot[index] = e_present(__page_to_pfn(m, page));
-	f->cached++;
-	lru_add_index(m, page, f->owner, flags, (uint32_t)index);
-	mark_page_accessed(m, page);    /* generic_file_read marks every page it reads */
-	*out = page;
+	*out = __pfn_to_page(m, e_val(f->slot[index]));
+	mark_page_accessed(m, *out);    /* generic_file_read marks every page it reads */
 	return 0;
 }
 
@@ -414,6 +437,7 @@ void file_drop(struct mm_file *f)
 			__free_pages(page, 0);
 		}
 		bool done = !f->cached;
+		f->ra_next = 0;
 		pthread_mutex_unlock(&f->lock);
 		if (done || tries > 100000)
 			return;

@@ -6,7 +6,8 @@
  * through __alloc_pages_nodemask with a caller-held zonelist), bulk and rand (LLFree's,
  * bench/llfree_workloads.c), per-order (every order through the full path) and buddy
  * (__rmqueue/__free_one_page alone), batch-sweep (B allocs then B frees, B = 1..4096, orders
- * 0..4), remote-free (producer/consumer pairs), zonelist-churn and pressure. Thread counts run
+ * 0..4), remote-free (producer/consumer pairs), zonelist-churn and the pressure-* rows
+ * (bench/pressure.h; their machine: the options with --pressure-mem SIZE a node, default 256M). Thread counts run
  * 1..host CPUs; BENCH_MAX_THREADS=N asks for more (up to the model's CPUs), and such rows
  * are labelled "oversubscribed". Rows are named WORKLOAD/ALLOCATOR/order:N[/threads:T], ALLOCATOR being
  * model-<policy>-<scheme> (e.g. model-linux-4.12-owner) so every table can be split by
@@ -391,7 +392,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "pagealloc_bench: %s\n", err);
 		return 2;
 	}
-	int argc_before = argc;
+	unsigned long pressure_mib = 256;
+	if (pressure_mem_take(&argc, argv, &pressure_mib, err, sizeof(err))) {
+		fprintf(stderr, "pagealloc_bench: %s\n", err);
+		return 2;
+	}
 	if (machine_desc_parse_args(&base_desc, &argc, argv, err, sizeof(err))) {
 		fprintf(stderr, "pagealloc_bench: %s\n%s", err, machine_options_help);
 		return 2;
@@ -406,11 +411,8 @@ int main(int argc, char **argv)
 	pcp_select_finish(&selection, &base_desc);
 	setup_configs();
 	register_all(max_threads);
-	/* memory pressure on a small machine: drives kswapd, direct reclaim and compaction */
-	if (argc != argc_before)
-		fprintf(stderr, "pagealloc_bench: note: the pressure rows build their own 256 MiB machine: of the machine "
-				"options only --cpus (and --policy, --scheme) reach them\n");
-	if (register_pressure_workloads(&base_desc, 256, max_threads, &selection))
+	/* memory pressure on a small machine (--pressure-mem): kswapd, reclaim, swap, compaction, OOM */
+	if (register_pressure_workloads(&base_desc, pressure_mib, max_threads, &selection))
 		return 2;
 	if (gb_initialize(&argc, argv))
 		return 2;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pressure - the memory-pressure workload (bench/pressure.h): order-0 page-cache-like
- * streaming onto the LRU past the low watermark, driving kswapd and direct reclaim, with
- * the slow path's latency percentiles and the fast-path rate as counters.
+ * pressure - the memory-pressure workloads (bench/pressure.h): tasks and files that
+ * overcommit a machine built from the options, with the slow path's latency by outcome
+ * and the kernel's reclaim figures as counters.
  */
+#include <errno.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -13,53 +14,53 @@
 #include "alloc/internal.h"
 #include "alloc/page_alloc.h"
 #include "alloc/reclaim.h"
+#include "alloc/task.h"
 #include "alloc/vmstat.h"
-#include "bench/max_threads.h"
 #include "bench/gbench.h"
+#include "bench/max_threads.h"
+#include "bench/pcp_select.h"
 #include "bench/pressure.h"
 #include "pcp/pcp.h"
-#include "bench/pcp_select.h"
 
-#define PRESSURE_BASE_PFN       0x100000UL      /* 4 GiB: a Normal zone only */
+enum pressure_workload { PW_FILE_STREAM, PW_ANON_OVERCOMMIT, PW_MIXED, PW_THP_BURST, NR_PW };
+static const char *const pw_names[NR_PW] = { "file-stream", "anon-overcommit", "mixed", "thp-burst" };
+
+#define THP_ORDER       9
+#define THP_READS       32
+
+struct pressure_thread {
+	struct mm_task *task;
+	struct mm_file *file;
+	unsigned long pos, nr_task, nr_file;
+	uint64_t rng;
+	struct page **thp;              /* [nr_thp]: the burst held */
+	unsigned thp_next, nr_thp;
+	long fails;
+};
 
 struct pressure_cfg {
 	struct machine *m;
+	enum pressure_workload w;
 	char name[64];
-	unsigned long npages;
-	_Atomic unsigned char *held;    /* per frame: the owner holds it */
-	int owner;
+	unsigned long pages;            /* the machine's memory */
+	struct pressure_thread *th;     /* [nr_cpus] */
+	int nr_threads_made;
 	/* one run */
 	atomic_int arrived, generation, done;
-	unsigned long ev0[NR_VM_EVENT_ITEMS];
-	unsigned long ev1[NR_VM_EVENT_ITEMS];
-	struct slowpath_latency lat;
+	unsigned long ev0[NR_VM_EVENT_ITEMS], ev1[NR_VM_EVENT_ITEMS];
+	long refault0, refault1;
+	struct slowpath_latency lat[NR_SLOWPATH_OUTCOMES + 1];  /* [NR]: every outcome */
 	atomic_long fails;
+	struct pressure_cfg *next;      /* every row's, from cfg_list: they live until exit */
 };
 
 static atomic_int check_failures;
+static struct pressure_cfg *cfg_list;
 
 int pressure_check_failures(void)
 {
 	return atomic_load(&check_failures);
 }
-
-static bool owner_evict(void *ctx, struct page *page)
-{
-	struct pressure_cfg *c = ctx;
-	unsigned char one = 1;
-
-	return atomic_compare_exchange_strong(&c->held[__page_to_pfn(c->m, page) - PRESSURE_BASE_PFN], &one, 0);
-}
-
-static void owner_moved(void *ctx, struct page *from, struct page *to)
-{
-	struct pressure_cfg *c = ctx;
-
-	atomic_store(&c->held[__page_to_pfn(c->m, to) - PRESSURE_BASE_PFN],
-		     atomic_exchange(&c->held[__page_to_pfn(c->m, from) - PRESSURE_BASE_PFN], 0));
-}
-
-static const struct page_owner_ops pressure_ops = { owner_evict, owner_moved };
 
 /* A generation barrier for the threads of one run (they may outnumber host CPUs). */
 static void barrier(struct pressure_cfg *c, int n)
@@ -76,15 +77,156 @@ static void barrier(struct pressure_cfg *c, int n)
 			sched_yield();
 }
 
-static inline bool take_page(struct pressure_cfg *c)
+static inline uint64_t xorshift(uint64_t *s)
 {
-	struct page *p = alloc_pages(GFP_HIGHUSER_MOVABLE, 0);
+	uint64_t x = *s;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *s = x;
+}
 
-	if (unlikely(!p))
-		return false;
-	atomic_store_explicit(&c->held[__page_to_pfn(c->m, p) - PRESSURE_BASE_PFN], 1, memory_order_relaxed);
-	lru_add(p, c->owner, PG_lru | PG_movable);
-	return true;
+/* 80 % of touches to the first fifth (the hot set), the rest anywhere. */
+static unsigned long hot_cold(struct pressure_thread *p, unsigned long n)
+{
+	uint64_t r = xorshift(&p->rng);
+
+	if (r % 10 < 8)
+		return (r >> 8) % (n / 5 ? n / 5 : 1);
+	return (r >> 8) % n;
+}
+
+static long node_stat_sum(struct machine *m, enum node_stat_item item)
+{
+	long v = 0;
+
+	for (int nid = 0; nid < m->nr_nodes; nid++)
+		v += node_page_state(m->node_data[nid]->lru, item);
+	return v;
+}
+
+/* One iteration of the workload; false when an allocation failed (or the task was killed). */
+static bool step(struct pressure_cfg *c, struct pressure_thread *p)
+{
+	int r = 0;
+
+	switch (c->w) {
+	case PW_FILE_STREAM:
+		r = file_read(p->file, p->pos);
+		p->pos = (p->pos + 1) % p->nr_file;
+		break;
+	case PW_ANON_OVERCOMMIT:
+		r = task_touch(p->task, hot_cold(p, p->nr_task));
+		break;
+	case PW_MIXED: {
+		unsigned k = (unsigned)(xorshift(&p->rng) % 10);
+		if (k < 5) {
+			r = task_touch(p->task, hot_cold(p, p->nr_task));
+		} else {
+			r = k < 9 ? file_read(p->file, p->pos) : file_write(p->file, p->pos);
+			p->pos = (p->pos + 1) % p->nr_file;
+		}
+		break;
+	}
+	case PW_THP_BURST: {
+		/* a stream, and anon faults among it that pin pages all over memory (no swap: movable only) */
+		for (int i = 0; i < THP_READS; i++) {
+			if (i % 8 == 7) {
+				task_touch(p->task, (xorshift(&p->rng) >> 8) % p->nr_task);
+				continue;
+			}
+			file_read(p->file, p->pos);
+			p->pos = (p->pos + 1) % p->nr_file;
+		}
+		/* a burst: THPs held until an eighth of memory is, then all given back at once */
+		if (p->thp_next == p->nr_thp) {
+			for (unsigned i = 0; i < p->nr_thp; i++)
+				if (p->thp[i]) {
+					__free_pages(p->thp[i], THP_ORDER);
+					p->thp[i] = NULL;
+				}
+			p->thp_next = 0;
+		}
+		p->thp[p->thp_next] = alloc_pages(GFP_TRANSHUGE | __GFP_NOWARN, THP_ORDER);
+		r = p->thp[p->thp_next++] ? 0 : -ENOMEM;
+		break;
+	}
+	case NR_PW:
+		break;
+	}
+	if (r == -ESRCH) {
+		/* the OOM killer took this task: it starts again empty (a new process) */
+		task_exit(p->task);
+	}
+	return r == 0;
+}
+
+static void thread_release(struct pressure_thread *p)
+{
+	for (unsigned i = 0; p->thp && i < p->nr_thp; i++)
+		if (p->thp[i]) {
+			__free_pages(p->thp[i], THP_ORDER);
+			p->thp[i] = NULL;
+		}
+	if (p->task)
+		task_exit(p->task);
+	if (p->file)
+		file_drop(p->file);
+	p->pos = 0;
+	p->thp_next = 0;
+}
+
+static void report(gb_state *s, struct pressure_cfg *c)
+{
+	const unsigned long *a = c->ev0, *b = c->ev1;
+	double allocs = (double)(b[PGALLOC_CALLS] - a[PGALLOC_CALLS]);
+	double k = allocs ? 1000.0 / allocs : 0;
+	static const struct { enum vm_event_item e; const char *name; } per1k[] = {
+		{ PGSCAN_KSWAPD, "pgscan_kswapd" }, { PGSCAN_DIRECT, "pgscan_direct" },
+		{ PGSTEAL_KSWAPD, "pgsteal_kswapd" }, { PGSTEAL_DIRECT, "pgsteal_direct" },
+		{ COMPACTSTALL, "compact_stall" }, { COMPACTSUCCESS, "compact_success" }, { COMPACTFAIL, "compact_fail" },
+		{ KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly" }, { PSWPIN, "pswpin" },
+		{ PSWPOUT, "pswpout" }, { OOM_KILL, "oom_kill" },
+	};
+	char key[96];
+
+	/* every thread reports the same run-wide value; averaged over threads it stays so */
+	gb_counter(s, "slowpath_entries_per_1k_allocs", (double)(b[PGALLOC_SLOWPATH] - a[PGALLOC_SLOWPATH]) * k,
+		   GB_AVG_THREADS);
+	const struct slowpath_latency *all = &c->lat[NR_SLOWPATH_OUTCOMES];
+	gb_counter(s, "slowpath_p50_ns", (double)all->p50_ns, GB_AVG_THREADS);
+	gb_counter(s, "slowpath_p99_ns", (double)all->p99_ns, GB_AVG_THREADS);
+	gb_counter(s, "slowpath_p999_ns", (double)all->p999_ns, GB_AVG_THREADS);
+	gb_counter(s, "slowpath_max_ns", (double)all->max_ns, GB_AVG_THREADS);
+	for (int o = 0; o < NR_SLOWPATH_OUTCOMES; o++) {
+		const struct slowpath_latency *l = &c->lat[o];
+		if (!l->count)
+			continue;
+		const char *on = slowpath_outcome_names[o];
+		snprintf(key, sizeof(key), "slowpath_%s_count", on);
+		gb_counter(s, key, (double)l->count, GB_AVG_THREADS);
+		snprintf(key, sizeof(key), "slowpath_%s_p50_ns", on);
+		gb_counter(s, key, (double)l->p50_ns, GB_AVG_THREADS);
+		snprintf(key, sizeof(key), "slowpath_%s_p99_ns", on);
+		gb_counter(s, key, (double)l->p99_ns, GB_AVG_THREADS);
+		snprintf(key, sizeof(key), "slowpath_%s_p999_ns", on);
+		gb_counter(s, key, (double)l->p999_ns, GB_AVG_THREADS);
+		snprintf(key, sizeof(key), "slowpath_%s_max_ns", on);
+		gb_counter(s, key, (double)l->max_ns, GB_AVG_THREADS);
+	}
+	unsigned long stall = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		stall += b[ALLOCSTALL_DMA + z] - a[ALLOCSTALL_DMA + z];
+	gb_counter(s, "allocstall_per_1k_allocs", (double)stall * k, GB_AVG_THREADS);
+	for (size_t i = 0; i < sizeof(per1k) / sizeof(per1k[0]); i++) {
+		snprintf(key, sizeof(key), "%s_per_1k_allocs", per1k[i].name);
+		gb_counter(s, key, (double)(b[per1k[i].e] - a[per1k[i].e]) * k, GB_AVG_THREADS);
+	}
+	gb_counter(s, "workingset_refault_per_1k_allocs", (double)(c->refault1 - c->refault0) * k, GB_AVG_THREADS);
+	gb_counter(s, "fastpath_rate", allocs ? 1.0 - (double)(b[PGALLOC_SLOWPATH] - a[PGALLOC_SLOWPATH]) / allocs : 0,
+		   GB_AVG_THREADS);
+	gb_counter(s, "alloc_fail", (double)atomic_load(&c->fails), GB_AVG_THREADS);
+	gb_counter(s, "ops_per_second", (double)gb_iterations_done(s), GB_IS_RATE);
 }
 
 static void bm_pressure(gb_state *s, void *argp)
@@ -93,73 +235,91 @@ static void bm_pressure(gb_state *s, void *argp)
 	struct machine *m = c->m;
 	int nthreads = gb_threads_count(s), t = gb_thread_index(s);
 
-	if (t >= m->nr_cpus || cpu_bind(m, t)) {
+	if (t >= c->nr_threads_made || cpu_bind(m, t)) {
 		gb_skip_with_error(s, "more threads than the machine model has CPUs (--cpus)");
 		return;
 	}
-	if (t == 0) {
-		/* the working set: memory full down to the low watermark, kswapd settled */
-		unsigned long e[NR_VM_EVENT_ITEMS];
-		all_vm_events(m, e);
-		unsigned long slow0 = e[PGALLOC_SLOWPATH];
-		for (;;) {
-			if (!take_page(c))
-				break;
+	struct pressure_thread *p = &c->th[t];
+	p->nr_task = (c->w == PW_ANON_OVERCOMMIT ? c->pages * 5 / 4 : c->w == PW_MIXED ? c->pages / 2 : c->pages / 4) /
+		     (unsigned long)nthreads;
+	p->nr_file = (c->w == PW_MIXED ? c->pages : c->pages * 3 / 2) / (unsigned long)nthreads;
+	p->rng = 0x9e3779b97f4a7c15ull * (uint64_t)(t + 1);
+	p->nr_thp = (unsigned)((c->pages >> THP_ORDER) / 8 / (unsigned long)nthreads);
+	if (!p->nr_thp)
+		p->nr_thp = 1;
+	/* warm up: until memory is full (the first slow-path entry), at most 2 x memory steps */
+	unsigned long e[NR_VM_EVENT_ITEMS];
+	all_vm_events(m, e);
+	unsigned long slow0 = e[PGALLOC_SLOWPATH];
+	for (unsigned long i = 0; i < 2 * c->pages; i++) {
+		step(c, p);
+		if (!(i & 63)) {
 			all_vm_events(m, e);
 			if (e[PGALLOC_SLOWPATH] != slow0)
 				break;
 		}
+	}
+	barrier(c, nthreads);
+	if (t == 0) {
 		kswapd_wait_idle(m);
 		slowpath_latency_reset(m);
 		atomic_store(&c->fails, 0);
 		all_vm_events(m, c->ev0);
+		c->refault0 = node_stat_sum(m, WORKINGSET_REFAULT_ANON) + node_stat_sum(m, WORKINGSET_REFAULT_FILE);
 	}
 	barrier(c, nthreads);
 	long fails = 0;
 	while (gb_keep_running(s))
-		if (unlikely(!take_page(c)))
+		if (unlikely(!step(c, p)))
 			fails++;
 	atomic_fetch_add(&c->fails, fails);
 	barrier(c, nthreads);
 	if (t == 0) {
 		all_vm_events(m, c->ev1);
-		slowpath_latency(m, SLOWPATH_ALL, &c->lat);
+		c->refault1 = node_stat_sum(m, WORKINGSET_REFAULT_ANON) + node_stat_sum(m, WORKINGSET_REFAULT_FILE);
+		for (int o = 0; o < NR_SLOWPATH_OUTCOMES; o++)
+			slowpath_latency(m, o, &c->lat[o]);
+		slowpath_latency(m, SLOWPATH_ALL, &c->lat[NR_SLOWPATH_OUTCOMES]);
 	}
 	barrier(c, nthreads);
-	const unsigned long *a = c->ev0, *b = c->ev1;
-	double allocs = (double)(b[PGALLOC_CALLS] - a[PGALLOC_CALLS]);
-	double steal_k = (double)(b[PGSTEAL_KSWAPD] - a[PGSTEAL_KSWAPD]);
-	double steal = steal_k + (double)(b[PGSTEAL_DIRECT] - a[PGSTEAL_DIRECT]);
-	/* every thread reports the same run-wide value; averaged over threads it stays so */
-	gb_counter(s, "slowpath_p50_ns", (double)c->lat.p50_ns, GB_AVG_THREADS);
-	gb_counter(s, "slowpath_p99_ns", (double)c->lat.p99_ns, GB_AVG_THREADS);
-	gb_counter(s, "slowpath_p999_ns", (double)c->lat.p999_ns, GB_AVG_THREADS);
-	gb_counter(s, "slowpath_max_ns", (double)c->lat.max_ns, GB_AVG_THREADS);
-	gb_counter(s, "slowpath_entries", (double)c->lat.count, GB_AVG_THREADS);
-	gb_counter(s, "fastpath_rate", allocs ? 1.0 - (double)(b[PGALLOC_SLOWPATH] - a[PGALLOC_SLOWPATH]) / allocs : 0,
-		   GB_AVG_THREADS);
-	gb_counter(s, "reclaim_pages_per_1k_allocs", allocs ? 1000.0 * steal / allocs : 0, GB_AVG_THREADS);
-	gb_counter(s, "kswapd_share", steal ? steal_k / steal : 0, GB_AVG_THREADS);
-	gb_counter(s, "alloc_fail", (double)atomic_load(&c->fails), GB_AVG_THREADS);
-	gb_counter(s, "ops_per_second", (double)gb_iterations_done(s), GB_IS_RATE);
-	cpu_unbind();
-	if (atomic_fetch_add(&c->done, 1) + 1 == nthreads) {
-		/* last out: give everything back and check the machine */
+	report(s, c);
+	thread_release(p);
+	barrier(c, nthreads);
+	if (t == 0) {
+		/* everything back: check the machine */
 		char err[512];
-		cpu_bind(m, 0);
 		kswapd_wait_idle(m);
+		while (writeback_wait_any(m, 1000000000ull))
+			;
 		shrink_all_memory(m);
 		drain_all_pages(m, NULL);
-		if (lru_pages(m, 0)) {
-			fprintf(stderr, "pressure: pages left on the LRU after benchmark\n");
+		unsigned long left = 0;
+		for (int nid = 0; nid < m->nr_nodes; nid++)
+			left += lru_pages(m, nid);
+		if (left) {
+			fprintf(stderr, "%s: %lu pages left on the LRU after the run\n", c->name, left);
 			atomic_fetch_add(&check_failures, 1);
 		} else if (check_lru(m, err, sizeof(err)) || check_machine(m, err, sizeof(err))) {
-			fprintf(stderr, "pressure: check_machine after benchmark: %s\n", err);
+			fprintf(stderr, "%s: check_machine after the run: %s\n", c->name, err);
 			atomic_fetch_add(&check_failures, 1);
 		}
-		cpu_unbind();
-		atomic_store(&c->done, 0);
 	}
+	barrier(c, nthreads);
+	cpu_unbind();
+}
+
+/* The pressure machine: the base's nodes, CPUs, sysctls and devices, mem_mib per node. */
+static int pressure_desc(struct machine_desc *d, const struct machine_desc *base, unsigned long mem_mib, bool anon,
+			 char *err, size_t errlen)
+{
+	*d = *base;
+	d->movablecore_pages = 0;
+	d->imported = false;
+	if (machine_desc_simple(d, base->nr_nodes, mem_mib << 20, base->nr_cpus, err, errlen))
+		return -1;
+	if (anon && !d->swap_pages)
+		d->swap_pages = (2 * mem_mib * (unsigned long)base->nr_nodes) << (20 - PAGE_SHIFT);
+	return 0;
 }
 
 int register_pressure_workloads(const struct machine_desc *base, unsigned long mem_mib, int max_threads,
@@ -173,37 +333,95 @@ int register_pressure_workloads(const struct machine_desc *base, unsigned long m
 		max_threads = base->nr_cpus;
 	if (max_threads < 1)
 		max_threads = 1;
-	for (int p = 0; p < NR_PCP_POLICIES; p++)
-		for (int sc = 0; sc < NR_PCP_SCHEMES; sc++) {
-			if (sel && (!sel->policy[p] || !sel->scheme[sc]))
-				continue;
-			struct machine_desc d;
-			machine_desc_default(&d);
-			d.nr_nodes = 1;
-			d.nr_cpus = base->nr_cpus;
-			for (int cpu = 0; cpu < d.nr_cpus; cpu++)
-				d.cpu_to_node[cpu] = 0;
-			d.nr_ranges = 1;
-			unsigned long pages = mem_mib << (20 - PAGE_SHIFT);
-			d.ranges[0] = (struct mem_range){ PRESSURE_BASE_PFN, PRESSURE_BASE_PFN + pages, 0 };
-			for (int z = 0; z < MAX_NR_ZONES; z++)
-				d.reserved_pages[0][z] = 0;
-			d.policy = (enum pcp_policy_id)p;
-			d.scheme = (enum pcp_scheme_id)sc;
-			struct machine *m = machine_create(&d, err, sizeof(err));
-			if (!m) {
-				fprintf(stderr, "pressure: %s\n", err);
+	fprintf(stderr, "pressure rows: %lu MiB a node, %d node(s), %d CPUs; min_free_kbytes %s, watermark_scale_factor %d, "
+			"swappiness %d, dirty_ratio %d, dirty_background_ratio %d; swap %s; disk %d us, %d MB/s; "
+			"swap device %d us\n",
+		mem_mib, base->nr_nodes, base->nr_cpus, base->min_free_kbytes ? "as given" : "from memory",
+		base->watermark_scale_factor, base->swappiness, base->dirty_ratio, base->dirty_background_ratio,
+		base->swap_pages ? "as given (--swap)" : "none given: the anon rows get 2 x memory", base->disk_latency_us,
+		base->disk_mbps, base->swap_latency_us);
+	for (int w = 0; w < NR_PW; w++)
+		for (int pol = 0; pol < NR_PCP_POLICIES; pol++)
+			for (int sc = 0; sc < NR_PCP_SCHEMES; sc++) {
+				if (sel && (!sel->policy[pol] || !sel->scheme[sc]))
+					continue;
+				struct machine_desc d;
+				bool anon = w == PW_ANON_OVERCOMMIT || w == PW_MIXED;
+				if (pressure_desc(&d, base, mem_mib, anon, err, sizeof(err))) {
+					fprintf(stderr, "pressure: %s\n", err);
+					return -1;
+				}
+				d.policy = (enum pcp_policy_id)pol;
+				d.scheme = (enum pcp_scheme_id)sc;
+				struct machine *m = machine_create(&d, err, sizeof(err));
+				if (!m) {
+					fprintf(stderr, "pressure: %s\n", err);
+					return -1;
+				}
+				struct pressure_cfg *c = calloc(1, sizeof(*c));
+				c->next = cfg_list;
+				cfg_list = c;
+				c->m = m;
+				c->w = (enum pressure_workload)w;
+				c->pages = (mem_mib << (20 - PAGE_SHIFT)) * (unsigned long)d.nr_nodes;
+				c->th = calloc((size_t)max_threads, sizeof(*c->th));
+				c->nr_threads_made = max_threads;
+				for (int t = 0; t < max_threads; t++) {
+					/* sized for one thread; fewer threads each use a share */
+					if (w != PW_FILE_STREAM)
+						c->th[t].task = task_create(m, c->pages * 5 / 4);
+					if (w != PW_ANON_OVERCOMMIT)
+						c->th[t].file = file_create(m, c->pages * 3 / 2);
+					if (w == PW_THP_BURST)
+						c->th[t].thp = calloc((c->pages >> THP_ORDER) / 8 + 1, sizeof(struct page *));
+				}
+				snprintf(c->name, sizeof(c->name), "model-%s-%s", pcp_policy((enum pcp_policy_id)pol)->name,
+					 pcp_scheme_name((enum pcp_scheme_id)sc));
+				snprintf(name, sizeof(name), "pressure-%s/%s/order:%d", pw_names[w], c->name,
+					 w == PW_THP_BURST ? THP_ORDER : 0);
+				gb_use_real_time(bench_thread_counts(gb_register(name, bm_pressure, c), 1, max_threads,
+								     base->nr_cpus));
+			}
+	return 0;
+}
+
+int pressure_mem_take(int *argc, char **argv, unsigned long *mib, char *err, size_t errlen)
+{
+	int out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *v = NULL;
+		if (!strcmp(argv[i], "--pressure-mem")) {
+			if (i + 1 >= *argc) {
+				snprintf(err, errlen, "--pressure-mem needs a size (e.g. 256M, 1G)");
 				return -1;
 			}
-			struct pressure_cfg *c = calloc(1, sizeof(*c));
-			c->m = m;
-			c->npages = pages;
-			c->held = calloc(pages, 1);
-			c->owner = lru_register_owner(m, &pressure_ops, c);
-			snprintf(c->name, sizeof(c->name), "model-%s-%s", pcp_policy((enum pcp_policy_id)(p))->name,
-				 pcp_scheme_name((enum pcp_scheme_id)sc));
-			snprintf(name, sizeof(name), "pressure/%s/order:0", c->name);
-			gb_use_real_time(bench_thread_counts(gb_register(name, bm_pressure, c), 1, max_threads, base->nr_cpus));
+			v = argv[++i];
+		} else if (!strncmp(argv[i], "--pressure-mem=", 15)) {
+			v = argv[i] + 15;
+		} else {
+			argv[out++] = argv[i];
+			continue;
 		}
+		char *end;
+		errno = 0;
+		unsigned long n = strtoul(v, &end, 10);
+		unsigned long shift = 0;
+		if (*end == 'M' || *end == 'm')
+			end++;
+		else if (*end == 'G' || *end == 'g')
+			end++, shift = 10;
+		if (*end == 'i')
+			end++;
+		if (*end == 'B')
+			end++;
+		if (errno || end == v || *end || !n || n > (1UL << 20) >> shift) {
+			snprintf(err, errlen, "--pressure-mem: '%s' is not a size of 1M..1T (e.g. 256M, 2G)", v);
+			return -1;
+		}
+		*mib = n << shift;
+	}
+	*argc = out;
+	argv[out] = NULL;
 	return 0;
 }

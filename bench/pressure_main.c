@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pressure_bench - the pressure workload (bench/pressure.h) on its own:
- *   pressure_bench [machine options] [--pressure-mib N] [Google Benchmark flags]
- * Machine options give the CPUs (--cpus) and are otherwise only a base; BENCH_MAX_THREADS
- * caps the thread counts (default: host CPUs). Exits 1 when a run left the machine
+ *   pressure_bench [machine options] [--pressure-mem SIZE] [Google Benchmark flags]
+ * Every machine option reaches the rows' machine (memory: --pressure-mem a node, default
+ * 256M); BENCH_MAX_THREADS caps the thread counts (default: host CPUs). Exits 1 when a run left the machine
  * inconsistent.
  */
 #include <stdio.h>
@@ -25,13 +25,10 @@ int main(int argc, char **argv)
 	unsigned long mib = 256;
 
 	machine_desc_default(&d);
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--pressure-mib") && i + 1 < argc) {
-			mib = strtoul(argv[i + 1], NULL, 0);
-			memmove(&argv[i], &argv[i + 2], sizeof(char *) * (size_t)(argc - i - 1));
-			argc -= 2;
-			i--;
-		}
+	if (pressure_mem_take(&argc, argv, &mib, err, sizeof(err))) {
+		fprintf(stderr, "pressure_bench: %s\n", err);
+		return 2;
+	}
 	if (machine_desc_parse_args(&d, &argc, argv, err, sizeof(err))) {
 		fprintf(stderr, "pressure_bench: %s\n%s", err, machine_options_help);
 		return 2;
