@@ -10,9 +10,18 @@
  * (min, or low for costly orders, plus compact_gap = 2 << order, at order 0) and the
  * fragmentation index (sysctl_extfrag_threshold 500) for costly orders.
  *
- * Not modelled: deferral (compact_considered/defer_shift), the cached scanner positions
- * and pageblock skip hints, kcompactd, lock contention bail-outs, migration of blocks of
- * order > 0 (they are skipped; reclaim can still free them).
+ * Deferral as 4.12's: a sync compaction that ran the whole zone without success defers
+ * the next 1, 2, 4 .. 64 attempts at that order or above (defer_compaction,
+ * compaction_deferred, compact_considered, compact_defer_shift, compact_order_failed); a
+ * success resets it; once the deferral is at its limit the next attempt restarts the zone
+ * (compaction_restarting). The scanners resume where the last run stopped (the cached
+ * positions, one migrate position for async and one for sync) and skip pageblocks that
+ * yielded nothing before (pageblock skip hints, ignored at MIN_COMPACT_PRIORITY); both
+ * are reset once the scanners meet and kswapd next goes to sleep, or on a restart
+ * (__reset_isolation_suitable). kcompactd (alloc/kcompactd.c) compacts for kswapd.
+ *
+ * Not modelled: lock contention bail-outs, migration of blocks of order > 0 (they are
+ * skipped; reclaim can still free them), the free scanner's fast search (5.x).
  *
  * Compaction takes its targets from the buddy under zone->lock (never through rmqueue or
  * a per-CPU list) and frees sources and unused targets with free_one_page: see
@@ -40,6 +49,8 @@ struct compact_control {
 	unsigned int alloc_flags;
 	int classzone_idx;
 	enum compact_priority prio;
+	bool ignore_skip_hint;          /* MIN_COMPACT_PRIORITY: look at every pageblock */
+	bool direct_compaction;         /* an allocation's, not kcompactd's */
 	unsigned long migrate_pfn, free_pfn;
 	struct page *migratepages[COMPACT_CLUSTER_MAX];
 	unsigned long nr_migratepages;
@@ -68,6 +79,101 @@ int fragmentation_index(struct zone *zone, unsigned int order)
 	if (free_blocks_suitable)
 		return -1000;
 	return (int)(1000 - ((1000 + free_pages * 1000 / requested) / free_blocks_total));
+}
+
+/* --- deferral (4.12's defer_compaction and friends; zone->compact, racy as the kernel's) --- */
+#define COMPACT_MAX_DEFER_SHIFT 6
+
+void defer_compaction(struct zone *zone, int order)
+{
+	struct compact_state *cs = zone->compact;
+
+	atomic_store_explicit(&cs->considered, 0, memory_order_relaxed);
+	unsigned shift = atomic_load_explicit(&cs->defer_shift, memory_order_relaxed) + 1;
+	atomic_store_explicit(&cs->defer_shift, shift > COMPACT_MAX_DEFER_SHIFT ? COMPACT_MAX_DEFER_SHIFT : shift,
+			      memory_order_relaxed);
+	if (order < atomic_load_explicit(&cs->order_failed, memory_order_relaxed))
+		atomic_store_explicit(&cs->order_failed, order, memory_order_relaxed);
+}
+
+bool compaction_deferred(struct zone *zone, int order)
+{
+	struct compact_state *cs = zone->compact;
+	unsigned long limit = 1UL << atomic_load_explicit(&cs->defer_shift, memory_order_relaxed);
+
+	if (order < atomic_load_explicit(&cs->order_failed, memory_order_relaxed))
+		return false;
+	unsigned long c = atomic_load_explicit(&cs->considered, memory_order_relaxed) + 1;
+	if (c > limit)
+		c = limit;
+	atomic_store_explicit(&cs->considered, (unsigned)c, memory_order_relaxed);
+	return c < limit;
+}
+
+void compaction_defer_reset(struct zone *zone, int order, bool alloc_success)
+{
+	struct compact_state *cs = zone->compact;
+
+	if (alloc_success) {
+		atomic_store_explicit(&cs->considered, 0, memory_order_relaxed);
+		atomic_store_explicit(&cs->defer_shift, 0, memory_order_relaxed);
+	}
+	if (order >= atomic_load_explicit(&cs->order_failed, memory_order_relaxed))
+		atomic_store_explicit(&cs->order_failed, order + 1, memory_order_relaxed);
+}
+
+bool compaction_restarting(struct zone *zone, int order)
+{
+	struct compact_state *cs = zone->compact;
+
+	if (order < atomic_load_explicit(&cs->order_failed, memory_order_relaxed))
+		return false;
+	return atomic_load_explicit(&cs->defer_shift, memory_order_relaxed) == COMPACT_MAX_DEFER_SHIFT &&
+	       atomic_load_explicit(&cs->considered, memory_order_relaxed) >= 1U << COMPACT_MAX_DEFER_SHIFT;
+}
+
+static inline bool pageblock_skip(struct machine *m, unsigned long pfn)
+{
+	return __atomic_load_n(&m->pageblocks[pfn >> pageblock_order].skip, __ATOMIC_RELAXED);
+}
+
+static inline void set_pageblock_skip(struct machine *m, unsigned long pfn)
+{
+	__atomic_store_n(&m->pageblocks[pfn >> pageblock_order].skip, 1, __ATOMIC_RELAXED);
+}
+
+static void reset_cached_positions(struct zone *zone)
+{
+	struct compact_state *cs = zone->compact;
+	unsigned long end = (zone_end_pfn(zone) - 1) & ~(pageblock_nr_pages - 1);
+
+	atomic_store_explicit(&cs->cached_migrate_pfn[0], zone->zone_start_pfn, memory_order_relaxed);
+	atomic_store_explicit(&cs->cached_migrate_pfn[1], zone->zone_start_pfn, memory_order_relaxed);
+	atomic_store_explicit(&cs->cached_free_pfn, end, memory_order_relaxed);
+}
+
+/* __reset_isolation_suitable: every skip hint of the zone cleared, the scanners back at the ends. */
+void __reset_isolation_suitable(struct zone *zone)
+{
+	struct machine *m = zone->zone_pgdat->machine;
+
+	atomic_store_explicit(&zone->compact->blockskip_flush, false, memory_order_relaxed);
+	reset_cached_positions(zone);
+	for (unsigned long pfn = zone->zone_start_pfn & ~(pageblock_nr_pages - 1); pfn < zone_end_pfn(zone);
+	     pfn += pageblock_nr_pages)
+		if (pfn_zone(m, pfn) == zone)
+			__atomic_store_n(&m->pageblocks[pfn >> pageblock_order].skip, 0, __ATOMIC_RELAXED);
+}
+
+/* kswapd before it sleeps: the zones whose scanners met since have their hints reset. */
+void reset_isolation_suitable(pg_data_t *pgdat)
+{
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+		if (managed_zone(zone) && zone->compact &&
+		    atomic_load_explicit(&zone->compact->blockskip_flush, memory_order_relaxed))
+			__reset_isolation_suitable(zone);
+	}
 }
 
 static enum compact_result __compaction_suitable(struct zone *zone, int order, unsigned int alloc_flags,
@@ -155,6 +261,10 @@ static void isolate_migratepages(struct compact_control *cc)
 		unsigned long end = (low | (pageblock_nr_pages - 1)) + 1;
 		if (end > cc->free_pfn)
 			end = cc->free_pfn;
+		if (!cc->ignore_skip_hint && pageblock_skip(m, low)) {
+			cc->migrate_pfn = end;
+			continue;
+		}
 		if (cc->prio == COMPACT_PRIO_ASYNC) {
 			zone_lock(zone);
 			int mt = get_pageblock_migratetype_pfn(m, low);
@@ -164,6 +274,7 @@ static void isolate_migratepages(struct compact_control *cc)
 				continue;
 			}
 		}
+		unsigned long before = cc->nr_migratepages;
 		pthread_mutex_lock(&lru->lock);
 		unsigned long pfn;
 		for (pfn = low; pfn < end && cc->nr_migratepages < COMPACT_CLUSTER_MAX; pfn++) {
@@ -178,6 +289,9 @@ static void isolate_migratepages(struct compact_control *cc)
 			cc->migratepages[cc->nr_migratepages++] = page;
 		}
 		pthread_mutex_unlock(&lru->lock);
+		/* a whole pageblock with nothing to migrate: skip it next time (update_pageblock_skip) */
+		if (cc->nr_migratepages == before && pfn == end && !cc->ignore_skip_hint)
+			set_pageblock_skip(m, low);
 		cc->migrate_pfn = pfn;
 	}
 	count_vm_events(COMPACTMIGRATE_SCANNED, (long)scanned);
@@ -229,7 +343,9 @@ static void isolate_freepages(struct compact_control *cc)
 		int mt = get_pageblock_migratetype_pfn(m, start);
 		struct page *first = __pfn_to_page(m, start);
 		bool suitable = pfn_zone(m, start) == zone && migrate_async_suitable(mt) &&
-				!((READ_ONCE(first->flags) & PG_buddy) && first->order >= pageblock_order);
+				!((READ_ONCE(first->flags) & PG_buddy) && first->order >= pageblock_order) &&
+				(cc->ignore_skip_hint || !pageblock_skip(m, start));
+		unsigned long before = cc->nr_freepages;
 		for (unsigned long pfn = start; suitable && pfn < end;) {
 			struct page *page = __pfn_to_page(m, pfn);
 			scanned++;
@@ -243,6 +359,8 @@ static void isolate_freepages(struct compact_control *cc)
 			pfn += 1UL << order;
 		}
 		zone_unlock(zone);
+		if (suitable && cc->nr_freepages == before && !cc->ignore_skip_hint)
+			set_pageblock_skip(m, start);
 		cc->free_pfn -= pageblock_nr_pages;
 	}
 	count_vm_events(COMPACTFREE_SCANNED, (long)scanned);
@@ -296,13 +414,31 @@ static enum compact_result compact_zone(struct compact_control *cc)
 
 	if (ret == COMPACT_SUCCESS || ret == COMPACT_SKIPPED)
 		return ret;
-	cc->migrate_pfn = zone->zone_start_pfn;
-	cc->free_pfn = (zone_end_pfn(zone) - 1) & ~(pageblock_nr_pages - 1);
+	struct compact_state *cs = zone->compact;
+	int sync = cc->prio != COMPACT_PRIO_ASYNC;
+	unsigned long last_block = (zone_end_pfn(zone) - 1) & ~(pageblock_nr_pages - 1);
+	if (compaction_restarting(zone, (int)cc->order))
+		__reset_isolation_suitable(zone);
+	cc->migrate_pfn = atomic_load_explicit(&cs->cached_migrate_pfn[sync], memory_order_relaxed);
+	cc->free_pfn = atomic_load_explicit(&cs->cached_free_pfn, memory_order_relaxed);
+	if (cc->free_pfn < zone->zone_start_pfn || cc->free_pfn > last_block)
+		cc->free_pfn = last_block;
+	if (cc->migrate_pfn < zone->zone_start_pfn || cc->migrate_pfn >= zone_end_pfn(zone))
+		cc->migrate_pfn = zone->zone_start_pfn;
 	while ((ret = compact_finished(cc)) == COMPACT_CONTINUE) {
 		isolate_migratepages(cc);
 		if (!cc->nr_migratepages)
 			continue;
 		migrate_pages(cc);
+	}
+	if (ret == COMPACT_COMPLETE) {
+		/* the scanners met: next time from the ends, and kswapd resets the hints */
+		reset_cached_positions(zone);
+		if (cc->direct_compaction)
+			atomic_store_explicit(&cs->blockskip_flush, true, memory_order_relaxed);
+	} else {
+		atomic_store_explicit(&cs->cached_migrate_pfn[sync], cc->migrate_pfn, memory_order_relaxed);
+		atomic_store_explicit(&cs->cached_free_pfn, cc->free_pfn, memory_order_relaxed);
 	}
 	for (unsigned long i = 0; i < cc->nr_freepages; i++)      /* release_freepages */
 		free_target(cc, cc->freepages[i]);
@@ -327,6 +463,11 @@ enum compact_result try_to_compact_pages(gfp_t gfp_mask, unsigned int order, uns
 	for (struct zoneref *z = ac->preferred_zoneref; z->zone; z++) {
 		if (z->zone_idx > (int)ac->high_zoneidx || (ac->nodemask && !node_isset(z->zone->node, ac->nodemask)))
 			continue;
+		if (prio > MIN_COMPACT_PRIORITY && compaction_deferred(z->zone, (int)order)) {
+			if (COMPACT_DEFERRED > rc)
+				rc = COMPACT_DEFERRED;
+			continue;
+		}
 		struct compact_control cc = {
 			.zone = z->zone,
 			.m = ac->m,
@@ -335,12 +476,51 @@ enum compact_result try_to_compact_pages(gfp_t gfp_mask, unsigned int order, uns
 			.alloc_flags = alloc_flags,
 			.classzone_idx = ac_classzone_idx(ac),
 			.prio = prio,
+			.ignore_skip_hint = prio == MIN_COMPACT_PRIORITY,
+			.direct_compaction = true,
 		};
 		enum compact_result status = compact_zone(&cc);
 		if (status > rc)
 			rc = status;
-		if (status == COMPACT_SUCCESS)
+		if (status == COMPACT_SUCCESS) {
+			/* the allocation should succeed; a later success or failure settles the deferral */
+			compaction_defer_reset(z->zone, (int)order, false);
 			break;
+		}
+		if (prio != COMPACT_PRIO_ASYNC && (status == COMPACT_COMPLETE || status == COMPACT_PARTIAL_SKIPPED))
+			defer_compaction(z->zone, (int)order);
 	}
 	return rc;
+}
+
+/*
+ * kcompactd_do_work (4.12): compact each zone up to classzone_idx that is not deferred and
+ * where compaction can help, at MIGRATE_SYNC_LIGHT, until it has the order.
+ */
+void kcompactd_do_work(pg_data_t *pgdat, int order, int classzone_idx)
+{
+	count_vm_event(KCOMPACTD_WAKE);
+	for (int z = 0; z <= classzone_idx && z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &pgdat->node_zones[z];
+		if (!populated_zone(zone) || !managed_zone(zone))
+			continue;
+		if (compaction_deferred(zone, order))
+			continue;
+		if (compaction_suitable(zone, order, 0, z) != COMPACT_CONTINUE)
+			continue;
+		struct compact_control cc = {
+			.zone = zone,
+			.m = pgdat->machine,
+			.order = (unsigned)order,
+			.migratetype = MIGRATE_MOVABLE,
+			.alloc_flags = 0,
+			.classzone_idx = z,
+			.prio = COMPACT_PRIO_SYNC_LIGHT,
+		};
+		enum compact_result status = compact_zone(&cc);
+		if (status == COMPACT_SUCCESS)
+			compaction_defer_reset(zone, order, false);
+		else if (status == COMPACT_PARTIAL_SKIPPED || status == COMPACT_COMPLETE)
+			defer_compaction(zone, order);
+	}
 }

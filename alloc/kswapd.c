@@ -44,19 +44,20 @@ static bool pgdat_balanced(pg_data_t *pgdat, int order, int classzone_idx)
 }
 
 /*
- * balance_pgdat: reclaim at falling priority; the priority drops when a pass freed less
- * than it aimed at. Order > 0 is balanced at order 0 (4.12 leaves high orders to
- * kcompactd, which the model does not have).
+ * balance_pgdat: reclaim at falling priority until an eligible zone meets its high
+ * watermark at the order asked for; the priority drops when a pass freed less than it
+ * aimed at. For a high order, once compact_gap(order) pages were reclaimed order-0
+ * balance is enough (kswapd_shrink_node): kcompactd does the rest. Returns that order.
  */
-static void balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
+static int balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
 {
 	struct kswapd *k = pgdat->kswapd;
 	unsigned long total = 0;
+	int sc_order = order;
 
-	(void)order;
 	count_vm_event(PAGEOUTRUN);
 	for (int priority = DEF_PRIORITY; priority >= 1;) {
-		if (pgdat_balanced(pgdat, 0, classzone_idx))
+		if (pgdat_balanced(pgdat, sc_order, classzone_idx))
 			break;
 		unsigned long nr_to_reclaim = 0;
 		for (int i = 0; i <= classzone_idx; i++) {
@@ -68,6 +69,8 @@ static void balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
 		}
 		unsigned long r = shrink_node(pgdat, classzone_idx, nr_to_reclaim, priority, true);
 		total += r;
+		if (sc_order && total >= compact_gap((unsigned)sc_order))
+			sc_order = 0;
 		if (r < nr_to_reclaim)
 			priority--;
 		pthread_mutex_lock(&k->lock);
@@ -80,6 +83,22 @@ static void balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
 		atomic_fetch_add(&k->failures, 1);
 	if (pgdat_balanced(pgdat, 0, classzone_idx))
 		clear_pgdat_congested(pgdat);
+	return sc_order;
+}
+
+/*
+ * kswapd_try_to_sleep's work before sleeping (4.12): once the node is balanced at the
+ * order reclaim settled for, the skip hints of zones whose scanners met are reset and
+ * kcompactd is woken for the order the wakeup asked for.
+ */
+static void kswapd_before_sleep(pg_data_t *pgdat, int alloc_order, int reclaim_order, int classzone_idx)
+{
+	struct kswapd *k = pgdat->kswapd;
+
+	if (pgdat_balanced(pgdat, reclaim_order, classzone_idx)) {
+		reset_isolation_suitable(pgdat);
+		wakeup_kcompactd(pgdat, alloc_order, classzone_idx);
+	}
 	pthread_mutex_lock(&k->lock);
 	k->slept_at = mm_now_ns();
 	pthread_mutex_unlock(&k->lock);
@@ -110,7 +129,8 @@ static void *kswapd_main(void *arg)
 		k->running = true;
 		k->runs++;
 		pthread_mutex_unlock(&k->lock);
-		balance_pgdat(pgdat, order, classzone_idx);
+		int reclaim_order = balance_pgdat(pgdat, order, classzone_idx);
+		kswapd_before_sleep(pgdat, order, reclaim_order, classzone_idx);
 		pthread_mutex_lock(&k->lock);
 	}
 	k->running = false;
@@ -197,21 +217,33 @@ void kswapd_run_once(pg_data_t *pgdat)
 	current_binding.m = pgdat->machine;
 	current_binding.cs = NULL;
 	current_binding.cpu = -1;
-	balance_pgdat(pgdat, order, classzone_idx);
+	int reclaim_order = balance_pgdat(pgdat, order, classzone_idx);
+	kswapd_before_sleep(pgdat, order, reclaim_order, classzone_idx);
 	current_binding = saved;
 }
 #endif
 
+static bool daemon_busy(struct kswapd *k)
+{
+	if (!k)
+		return false;
+	pthread_mutex_lock(&k->lock);
+	bool busy = k->started && !k->stop && (k->running || k->woken);
+	while (k->started && !k->stop && (k->running || k->woken))
+		pthread_cond_wait(&k->idle, &k->lock);
+	pthread_mutex_unlock(&k->lock);
+	return busy;
+}
+
 void kswapd_wait_idle(struct machine *m)
 {
-	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		struct kswapd *k = m->node_data[nid]->kswapd;
-		if (!k)
-			continue;
-		pthread_mutex_lock(&k->lock);
-		while (k->started && !k->stop && (k->running || k->woken))
-			pthread_cond_wait(&k->idle, &k->lock);
-		pthread_mutex_unlock(&k->lock);
+	/* kswapd wakes kcompactd as it goes to sleep: until both are quiet together */
+	for (bool busy = true; busy;) {
+		busy = false;
+		for (int nid = 0; nid < m->nr_nodes; nid++) {
+			busy |= daemon_busy(m->node_data[nid]->kswapd);
+			busy |= daemon_busy(m->node_data[nid]->kcompactd);
+		}
 	}
 }
 
@@ -230,10 +262,8 @@ unsigned long kswapd_wakeups(struct machine *m)
 	return n;
 }
 
-void kswapd_stop(pg_data_t *pgdat)
+static void daemon_stop(struct kswapd *k)
 {
-	struct kswapd *k = pgdat->kswapd;
-
 	if (!k)
 		return;
 	pthread_mutex_lock(&k->lock);
@@ -243,4 +273,11 @@ void kswapd_stop(pg_data_t *pgdat)
 	pthread_mutex_unlock(&k->lock);
 	if (started)
 		pthread_join(k->thread, NULL);
+}
+
+/* kswapd first: it may still wake kcompactd, which refuses once stopped. */
+void kswapd_stop(pg_data_t *pgdat)
+{
+	daemon_stop(pgdat->kswapd);
+	daemon_stop(pgdat->kcompactd);
 }

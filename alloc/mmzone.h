@@ -217,6 +217,7 @@ typedef struct {
 struct machine;
 struct pglist_data;
 struct kswapd;                          /* alloc/reclaim.h */
+struct compact_state;
 struct lru_node;
 struct per_cpu_pageset;
 
@@ -237,6 +238,7 @@ struct zone {
 	int stat_threshold;                     /* per-CPU vm_stat delta fold threshold */
 	int pcp_nr_cpus;                        /* CPUs of this node (6.x zone_highsize) */
 	int pageset_high_min, pageset_high_max, pageset_batch; /* the kernel's zone->pageset_*: the policy's current per-zone values */
+	struct compact_state *compact;          /* compaction's deferral, cached scanners (alloc/reclaim.h) */
 	long nr_reserved_highatomic;            /* under lock */
 	unsigned long nr_isolate_pageblock;     /* under lock */
 
@@ -306,6 +308,7 @@ typedef struct pglist_data {
 	unsigned long node_present_pages;
 	struct machine *machine;
 	struct kswapd *kswapd;                  /* slow path: kswapd's state (alloc/reclaim.h) */
+	struct kswapd *kcompactd;               /* slow path: kcompactd's (the same kind of daemon) */
 	struct lru_node *lru;                   /* slow path: the node's reclaim list (alloc/reclaim.h) */
 } pg_data_t;
 

@@ -128,9 +128,12 @@ int check_lru(struct machine *m, char *err, size_t errlen);
 /* Reclaim from every node until nothing more is given up; returns pages freed. */
 unsigned long shrink_all_memory(struct machine *m);
 
+/* kcompactd (alloc/kcompactd.c): woken by kswapd for a high order; balance_pgdat runs of it. */
+void wakeup_kcompactd(pg_data_t *pgdat, int order, int classzone_idx);
+unsigned long kcompactd_runs(struct machine *m);
 /* kswapd: started lazily on the first wakeup, stopped by machine_destroy. */
 void wakeup_kswapd(struct zone *zone, int order, enum zone_type classzone_idx);
-/* Wait until every started kswapd sleeps with no wakeup pending. */
+/* Wait until every started kswapd and kcompactd sleeps with no wakeup pending. */
 void kswapd_wait_idle(struct machine *m);
 /* Virtual time (the vtime flavour): run one pending wakeup's balance_pgdat on this thread. */
 void kswapd_run_once(pg_data_t *pgdat);
@@ -197,6 +200,22 @@ unsigned long shrink_node(pg_data_t *pgdat, int classzone_idx, unsigned long nr_
 			  bool kswapd);
 /* do_try_to_free_pages for an allocation: allocstall, then shrink the zonelist's nodes. */
 unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac);
+/* Deferral (4.12): per zone, racy as the kernel's. */
+struct compact_state {
+	_Atomic unsigned considered, defer_shift;
+	_Atomic int order_failed;
+	_Atomic unsigned long cached_migrate_pfn[2];    /* [0] async, [1] sync */
+	_Atomic unsigned long cached_free_pfn;
+	_Atomic bool blockskip_flush;   /* the scanners met: kswapd resets the skip hints */
+};
+void defer_compaction(struct zone *zone, int order);
+bool compaction_deferred(struct zone *zone, int order);
+void compaction_defer_reset(struct zone *zone, int order, bool alloc_success);
+bool compaction_restarting(struct zone *zone, int order);
+void __reset_isolation_suitable(struct zone *zone);
+void reset_isolation_suitable(pg_data_t *pgdat);
+void kcompactd_do_work(pg_data_t *pgdat, int order, int classzone_idx);
+static inline unsigned long compact_gap(unsigned int order) { return 2UL << order; }
 enum compact_result try_to_compact_pages(gfp_t gfp_mask, unsigned int order, unsigned int alloc_flags,
 					 const struct alloc_context *ac, enum compact_priority prio);
 enum compact_result compaction_suitable(struct zone *zone, int order, unsigned int alloc_flags, int classzone_idx);

@@ -341,6 +341,119 @@ static void unmovable_pages_are_not_migrated(void)
 }
 
 /*
+ * Deferral: compaction that keeps failing backs off as compaction_deferred says. The
+ * fragmentation above (every other page free, nothing movable), then 200 order-4
+ * GFP_KERNEL-without-kswapd requests; each tries async compaction first and sync
+ * compaction after reclaim, and a sync failure defers the next 2^shift - 1 considerations
+ * (shift 1..6, both attempts consult it):
+ *
+ *   request   1: async + sync (shift 0 -> 1)    2: sync (-> 2)    4: sync (-> 3)
+ *             8: sync (-> 4)   16: sync (-> 5)   32: sync (-> 6)
+ *            64, 96, 128, 160, 192: sync (every 64 considerations, shift stays 6)
+ *
+ * Expect: compact_stall 12 (without deferral it would be 400), compact_fail 12, the
+ * zone's compact_defer_shift 6 and compact_order_failed 4; every request fails.
+ */
+static void compaction_deferral_backs_off(void)
+{
+	struct machine *m = small_machine(8192, false);
+	struct towner o;
+	long n = 0;
+	struct page **pages = calloc(8192, sizeof(*pages));
+	struct zone *z = &m->node_data[0]->node_zones[ZONE_NORMAL];
+
+	towner_init(&o, m, 8192);
+	o.refuse = true;
+	for (;;) {
+		struct page *p = alloc_pages(GFP_DIRECT | __GFP_MEMALLOC | __GFP_NOWARN, 0);
+		if (!p)
+			break;
+		pages[n++] = p;
+	}
+	for (long i = 0; i < n; i++)
+		lru_add(pages[i], o.id, PG_lru);
+	for (long i = 1; i < n; i += 2) {
+		CHECK(lru_del(pages[i]));
+		__free_pages(pages[i], 0);
+	}
+	drain_all_pages(m, NULL);
+	unsigned long stall = ev(m, COMPACTSTALL), fail = ev(m, COMPACTFAIL);
+	int got = 0;
+	for (int i = 0; i < 200; i++)
+		got += alloc_pages(GFP_DIRECT | __GFP_NOWARN, 4) != NULL;
+	CHECK_EQ(got, 0);
+	CHECK_EQ(ev(m, COMPACTSTALL) - stall, 12);
+	CHECK_EQ(ev(m, COMPACTFAIL) - fail, 12);
+	CHECK_EQ(z->compact->defer_shift, 6);
+	CHECK_EQ(z->compact->order_failed, 4);
+	CHECK_CONSISTENT(m);
+	for (long i = 0; i < n; i += 2) {
+		CHECK(lru_del(pages[i]));
+		__free_pages(pages[i], 0);
+	}
+	free(pages);
+	free(o.held);
+	done(m);
+}
+
+/*
+ * kcompactd compacts for kswapd: a THP request in defrag=defer style (no direct reclaim
+ * or compaction, kswapd woken) on a machine with half its memory free but in pieces:
+ *
+ *   every 4 frames: |anon, movable (no swap: not reclaimable)|file, evictable|free|free|
+ *
+ * kswapd, woken for order 9, reclaims file pages until compact_gap(9) = 1024 are freed,
+ * then settles for order 0 (kswapd_shrink_node) and, going to sleep balanced, wakes
+ * kcompactd for order 9, which migrates the anon pages out of some pageblocks.
+ * Expect: the first request fails, kcompactd ran once (compact_daemon_wake 1) and
+ * migrated pages, and the same request then succeeds without any reclaim of its own.
+ */
+static void kcompactd_compacts_after_kswapd(void)
+{
+	struct machine *m = small_machine(8192, false);
+	struct towner o;
+	struct page **pages = calloc(8192, sizeof(*pages));
+	long n = 0;
+
+	towner_init(&o, m, 8192);
+	for (;;) {
+		struct page *p = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_MEMALLOC | __GFP_NOWARN, 0);
+		if (!p)
+			break;
+		pages[n++] = p;
+	}
+	for (long i = 0; i < n; i++) {
+		unsigned long pfn = __page_to_pfn(m, pages[i]);
+		if (pfn % 4 < 2) {
+			atomic_store(&o.held[pfn - BASE_PFN], 1);
+			lru_add(pages[i], o.id, pfn % 4 == 0 ? PG_movable : PG_lru);
+		} else {
+			__free_pages(pages[i], 0);
+		}
+	}
+	drain_all_pages(m, NULL);
+	gfp_t thp_defer = GFP_TRANSHUGE_LIGHT | __GFP_KSWAPD_RECLAIM;
+	struct page *big = alloc_pages(thp_defer, 9);
+	CHECK(big == NULL);
+	kswapd_wait_idle(m);
+	CHECK_EQ(ev(m, KCOMPACTD_WAKE), 1);
+	CHECK_EQ(kcompactd_runs(m), 1);
+	CHECK(ev(m, PGMIGRATE_SUCCESS) > 0);
+	CHECK(ev(m, PGSTEAL_KSWAPD) >= 1024);
+	unsigned long stall = ev(m, ALLOCSTALL_NORMAL) + ev(m, ALLOCSTALL_DMA32);
+	big = alloc_pages(GFP_TRANSHUGE_LIGHT, 9);
+	CHECK(big != NULL);
+	CHECK_EQ(ev(m, ALLOCSTALL_NORMAL) + ev(m, ALLOCSTALL_DMA32), stall);
+	if (big)
+		__free_pages(big, 9);
+	CHECK_CONSISTENT(m);
+	CHECK_LRU(m);
+	towner_release(&o);
+	free(pages);
+	done(m);
+}
+
+/*
  * shrink_all_memory evicts everything an owner gives up, and lru_del refuses nothing when
  * no reclaim runs. Expect: 1000 pages on the LRU, shrink_all_memory frees 1000, LRU empty.
  */
@@ -370,6 +483,8 @@ int main(void)
 	RUN(refusing_owner_leads_to_oom);
 	RUN(compaction_forms_high_order_block);
 	RUN(unmovable_pages_are_not_migrated);
+	RUN(compaction_deferral_backs_off);
+	RUN(kcompactd_compacts_after_kswapd);
 	RUN(shrink_all_memory_empties_the_lru);
 	TEST_SUMMARY();
 }

@@ -76,12 +76,30 @@ int slowpath_init(struct machine *m)
 	for (int nid = 0; nid < m->nr_nodes; nid++) {
 		pg_data_t *pgdat = m->node_data[nid];
 		struct lru_node *lru = calloc(1, sizeof(*lru));
-		struct kswapd *k = calloc(1, sizeof(*k));
-		if (!lru || !k) {
+		struct kswapd *k = calloc(1, sizeof(*k)), *kc = calloc(1, sizeof(*kc));
+		if (!lru || !k || !kc) {
 			free(lru);
 			free(k);
+			free(kc);
 			return -1;
 		}
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &pgdat->node_zones[z];
+			zone->compact = calloc(1, sizeof(*zone->compact));
+			if (!zone->compact)
+				return -1;
+			zone->compact->order_failed = MAX_ORDER;
+			if (zone->spanned_pages) {
+				unsigned long last = (zone_end_pfn(zone) - 1) & ~(pageblock_nr_pages - 1);
+				zone->compact->cached_migrate_pfn[0] = zone->compact->cached_migrate_pfn[1] = zone->zone_start_pfn;
+				zone->compact->cached_free_pfn = last;
+			}
+		}
+		pthread_mutex_init(&kc->lock, NULL);
+		pthread_cond_init(&kc->wait, NULL);
+		pthread_cond_init(&kc->idle, NULL);
+		kc->pgdat = pgdat;
+		pgdat->kcompactd = kc;
 		pthread_mutex_init(&lru->lock, NULL);
 		for (int l = 0; l < NR_LRU_LISTS; l++)
 			for (int z = 0; z < MAX_NR_ZONES; z++)
@@ -115,6 +133,18 @@ void slowpath_exit(struct machine *m)
 			pthread_cond_destroy(&k->idle);
 			free(k);
 			pgdat->kswapd = NULL;
+		}
+		struct kswapd *kc = pgdat->kcompactd;
+		if (kc) {
+			pthread_mutex_destroy(&kc->lock);
+			pthread_cond_destroy(&kc->wait);
+			pthread_cond_destroy(&kc->idle);
+			free(kc);
+			pgdat->kcompactd = NULL;
+		}
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			free(pgdat->node_zones[z].compact);
+			pgdat->node_zones[z].compact = NULL;
 		}
 		struct lru_node *lru = pgdat->lru;
 		if (lru) {
@@ -292,6 +322,7 @@ static struct page *__alloc_pages_direct_compact(gfp_t gfp_mask, unsigned int or
 	count_vm_event(COMPACTSTALL);
 	struct page *page = get_page_from_freelist(gfp_mask, order, (int)alloc_flags, ac);
 	if (page) {
+		compaction_defer_reset(page_zone(ac->m, page), (int)order, true);
 		count_vm_event(COMPACTSUCCESS);
 		return page;
 	}

@@ -488,33 +488,80 @@ unsigned long zone_reclaimable_pages(struct zone *zone)
 	return (unsigned long)nr;
 }
 
+/* compaction_ready (4.12): the zone has enough free above its high watermark for compaction to go ahead. */
+static bool compaction_ready(struct zone *zone, unsigned int order, int classzone_idx)
+{
+	unsigned long watermark = high_wmark_pages(zone) + compact_gap(order);
+
+	if (compaction_suitable(zone, (int)order, 0, classzone_idx) == COMPACT_SUCCESS)
+		return true;
+	return __zone_watermark_ok(zone, 0, watermark, classzone_idx, 0, zone_page_state_snapshot(zone, NR_FREE_PAGES)) &&
+	       compaction_suitable(zone, (int)order, 0, classzone_idx) == COMPACT_CONTINUE;
+}
+
+/*
+ * shrink_node as direct reclaim runs it for an order: for reclaim/compaction (costly
+ * orders, or below DEF_PRIORITY - 2) should_continue_reclaim keeps it going until
+ * compact_gap(order) pages were freed, the inactive lists hold less than that, or a
+ * round frees nothing.
+ */
+static unsigned long shrink_node_for(pg_data_t *pgdat, int classzone_idx, unsigned long nr_to_reclaim, int priority,
+				     unsigned int order)
+{
+	bool in_reclaim_compaction = order && (order > PAGE_ALLOC_COSTLY_ORDER || priority < DEF_PRIORITY - 2);
+	unsigned long total = 0;
+
+	for (;;) {
+		unsigned long r = shrink_node(pgdat, classzone_idx, nr_to_reclaim, priority, false);
+		total += r;
+		if (!in_reclaim_compaction || !r || total >= compact_gap(order))
+			return total;
+		struct lru_node *lru = pgdat->lru;
+		pthread_mutex_lock(&lru->lock);
+		unsigned long inactive = lru_size(lru, LRU_INACTIVE_FILE, classzone_idx);
+		if (swap_configured(pgdat->machine))
+			inactive += lru_size(lru, LRU_INACTIVE_ANON, classzone_idx);
+		pthread_mutex_unlock(&lru->lock);
+		if (inactive <= compact_gap(order))
+			return total;
+	}
+}
+
 /*
  * do_try_to_free_pages for an allocation: count the stall, then shrink each node of the
- * zonelist at falling priority until SWAP_CLUSTER_MAX pages were freed.
+ * zonelist at falling priority until SWAP_CLUSTER_MAX pages were freed; for a costly
+ * order a zone already ready for compaction is left alone, and when every zone is, the
+ * reclaim ends (compaction_ready).
  */
 unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac)
 {
 	unsigned long nr_reclaimed = 0;
 
 	(void)gfp_mask;
-	(void)order;
 	count_vm_event(ALLOCSTALL_DMA + ac->high_zoneidx);
 	for (int priority = DEF_PRIORITY; priority >= 0 && nr_reclaimed < SWAP_CLUSTER_MAX; priority--) {
 		nodemask_t done;
+		bool any = false, all_ready = true;
 		nodes_clear(&done);
 		for (struct zoneref *z = ac->zonelist->_zonerefs; z->zone; z++) {
 			if (z->zone_idx > (int)ac->high_zoneidx)
 				continue;
 			if (ac->nodemask && !node_isset(z->zone->node, ac->nodemask))
 				continue;
+			if (order > PAGE_ALLOC_COSTLY_ORDER && compaction_ready(z->zone, order, (int)ac->high_zoneidx))
+				continue;
+			all_ready = false;
 			if (node_isset(z->zone->node, &done))
 				continue;
 			node_set(z->zone->node, &done);
-			nr_reclaimed += shrink_node(z->zone->zone_pgdat, (int)ac->high_zoneidx, SWAP_CLUSTER_MAX - nr_reclaimed,
-						    priority, false);
+			any = true;
+			nr_reclaimed += shrink_node_for(z->zone->zone_pgdat, (int)ac->high_zoneidx, SWAP_CLUSTER_MAX - nr_reclaimed,
+							priority, order);
 			if (nr_reclaimed >= SWAP_CLUSTER_MAX)
 				break;
 		}
+		if (!any && all_ready)
+			return nr_reclaimed ? nr_reclaimed : 1;        /* sc->compaction_ready: progress */
 	}
 	return nr_reclaimed;
 }

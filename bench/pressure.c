@@ -185,6 +185,7 @@ static void report(gb_state *s, struct pressure_cfg *c)
 		{ PGSCAN_KSWAPD, "pgscan_kswapd" }, { PGSCAN_DIRECT, "pgscan_direct" },
 		{ PGSTEAL_KSWAPD, "pgsteal_kswapd" }, { PGSTEAL_DIRECT, "pgsteal_direct" },
 		{ COMPACTSTALL, "compact_stall" }, { COMPACTSUCCESS, "compact_success" }, { COMPACTFAIL, "compact_fail" },
+		{ KCOMPACTD_WAKE, "compact_daemon_wake" }, { PGMIGRATE_SUCCESS, "pgmigrate_success" },
 		{ KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly" }, { PSWPIN, "pswpin" },
 		{ PSWPOUT, "pswpout" }, { OOM_KILL, "oom_kill" },
 	};

@@ -27,7 +27,8 @@
  *             (slowpath_OUTCOME_pNN_ns for retry, reclaim, compact, oom, nofail, fail,
  *             where there were any); per 1000 allocations, the kernel's vmstat figures:
  *             allocstall, pgscan_kswapd, pgscan_direct, pgsteal_kswapd, pgsteal_direct,
- *             compact_stall, compact_success, compact_fail, kswapd_low_wmark_hit_quickly,
+ *             compact_stall, compact_success, compact_fail, compact_daemon_wake,
+ *             pgmigrate_success, kswapd_low_wmark_hit_quickly,
  *             workingset_refault (anon + file), pswpin, pswpout, oom_kill (each
  *             NAME_per_1k_allocs); fastpath_rate; alloc_fail; ops_per_second
  *
