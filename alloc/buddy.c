@@ -355,6 +355,31 @@ static int free_pages_in_block(struct zone *zone, struct page *page)
 }
 
 /*
+ * boost_watermark (5.0+, the policy's watermark_boost): a fallback raises the zone's
+ * watermarks by a pageblock, up to watermark_boost_factor / 10000 of the high mark (at
+ * least a pageblock); not in zones under four pageblocks. The allocation then wakes
+ * kswapd (ZONE_BOOSTED_WATERMARK, rmqueue), which reclaims the boost away.
+ */
+static void boost_watermark(struct zone *zone)
+{
+	struct machine *m = zone->zone_pgdat->machine;
+
+	if (!m->pcp_policy->watermark_boost || !m->watermark_boost_factor)
+		return;
+	if (pageblock_nr_pages * 4 > zone->managed_pages)
+		return;
+	unsigned long max_boost = (unsigned long)((__uint128_t)READ_ONCE(zone->_watermark[WMARK_HIGH]) *
+						  (unsigned)m->watermark_boost_factor / 10000);
+	if (!max_boost)
+		return;
+	if (max_boost < pageblock_nr_pages)
+		max_boost = pageblock_nr_pages;
+	unsigned long boost = zone_boost(zone) + pageblock_nr_pages;
+	atomic_store_explicit(&zone->watermark_boost, boost < max_boost ? boost : max_boost, memory_order_relaxed);
+	atomic_fetch_or_explicit(&zone->flags, ZONE_BOOSTED_WATERMARK, memory_order_relaxed);
+}
+
+/*
  * 4.13+ steal_suitable_fallback: claim the pageblock when half of it is free or of a
  * compatible type, else move only this block to our list (single_page). The kernel counts
  * allocated pages on an LRU as movable; the model does not know which allocated pages
@@ -371,6 +396,7 @@ static void steal_suitable_fallback_4_13(struct zone *zone, struct page *page, i
 		change_pageblock_range(zone, page, current_order, start_type);
 		goto single_page;
 	}
+	boost_watermark(zone);          /* 5.0+: more reclaim, fewer fallbacks to come */
 	if (!whole_block)
 		goto single_page;
 	int free_pages = move_freepages_block(zone, page, start_type);
@@ -444,6 +470,7 @@ static struct page *__rmqueue_claim(struct zone *zone, unsigned int order, int s
 			change_pageblock_range(zone, page, current_order, start_migratetype);
 			return take_fallback_block(zone, page, order, current_order, start_migratetype);
 		}
+		boost_watermark(zone);  /* try_to_claim_block */
 		int free_pages = free_pages_in_block(zone, page), alike_pages = 0;     /* as 4.13: none known */
 		if (free_pages && free_pages + alike_pages >= (1 << (pageblock_order - 1))) {
 			move_freepages_block(zone, page, start_migratetype);

@@ -179,7 +179,7 @@ void reset_isolation_suitable(pg_data_t *pgdat)
 static enum compact_result __compaction_suitable(struct zone *zone, int order, unsigned int alloc_flags,
 						 int classzone_idx, unsigned long wmark_target)
 {
-	unsigned long watermark = zone->_watermark[alloc_flags & ALLOC_WMARK_MASK];
+	unsigned long watermark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
 
 	if (zone_watermark_ok(zone, (unsigned)order, watermark, classzone_idx, alloc_flags))
 		return COMPACT_SUCCESS;
@@ -229,7 +229,7 @@ static enum compact_result compact_finished(struct compact_control *cc)
 
 	if ((cc->free_pfn >> pageblock_order) <= (cc->migrate_pfn >> pageblock_order))
 		return COMPACT_COMPLETE;
-	unsigned long watermark = zone->_watermark[cc->alloc_flags & ALLOC_WMARK_MASK];
+	unsigned long watermark = wmark_pages(zone, cc->alloc_flags & ALLOC_WMARK_MASK);
 	if (!zone_watermark_ok(zone, cc->order, watermark, cc->classzone_idx, cc->alloc_flags))
 		return COMPACT_CONTINUE;
 	enum compact_result ret = COMPACT_NO_SUITABLE_PAGE;

@@ -48,17 +48,37 @@ static bool pgdat_balanced(pg_data_t *pgdat, int order, int classzone_idx)
  * watermark at the order asked for; the priority drops when a pass freed less than it
  * aimed at. For a high order, once compact_gap(order) pages were reclaimed order-0
  * balance is enough (kswapd_shrink_node): kcompactd does the rest. Returns that order.
+ *
+ * 5.0+ boosting: with a boost outstanding and the node balanced, kswapd reclaims the boost
+ * itself (no writeback, no swap; the priority held at DEF_PRIORITY - 2); an unbalanced
+ * node drops the boosted mode and reclaims as usual. Either way the boost is cleared at
+ * the end and kcompactd woken for pageblock_order.
  */
 static int balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
 {
 	struct kswapd *k = pgdat->kswapd;
-	unsigned long total = 0;
+	unsigned long total = 0, nr_boost = 0, zone_boosts[MAX_NR_ZONES] = { 0 };
 	int sc_order = order;
 
 	count_vm_event(PAGEOUTRUN);
+	for (int i = 0; i <= classzone_idx && i < MAX_NR_ZONES; i++) {
+		struct zone *zone = &pgdat->node_zones[i];
+		if (!managed_zone(zone))
+			continue;
+		zone_boosts[i] = zone_boost(zone);
+		nr_boost += zone_boosts[i];
+	}
+	bool boosted = nr_boost;
+restart:
 	for (int priority = DEF_PRIORITY; priority >= 1;) {
-		if (pgdat_balanced(pgdat, sc_order, classzone_idx))
+		bool balanced = pgdat_balanced(pgdat, sc_order, classzone_idx);
+		if (!balanced && nr_boost) {
+			nr_boost = 0;   /* imbalanced: keep the boost for later, reclaim as usual */
+			goto restart;
+		}
+		if (!nr_boost && balanced)
 			break;
+		bool raise_priority = !(nr_boost && priority == DEF_PRIORITY - 2);
 		unsigned long nr_to_reclaim = 0;
 		for (int i = 0; i <= classzone_idx; i++) {
 			struct zone *zone = &pgdat->node_zones[i];
@@ -67,11 +87,16 @@ static int balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
 			unsigned long h = high_wmark_pages(zone);
 			nr_to_reclaim += h > SWAP_CLUSTER_MAX ? h : SWAP_CLUSTER_MAX;
 		}
-		unsigned long r = shrink_node(pgdat, classzone_idx, nr_to_reclaim, priority, true);
+		unsigned long r = shrink_node_boost(pgdat, classzone_idx, nr_to_reclaim, priority, true, nr_boost != 0);
 		total += r;
 		if (sc_order && total >= compact_gap((unsigned)sc_order))
 			sc_order = 0;
-		if (r < nr_to_reclaim)
+		if (nr_boost) {
+			nr_boost -= r < nr_boost ? r : nr_boost;
+			if (nr_boost && !r)
+				break;  /* boosted reclaim that cannot progress stops here */
+		}
+		if (raise_priority || !r)
 			priority--;
 		pthread_mutex_lock(&k->lock);
 		bool stop = k->stop;
@@ -81,6 +106,15 @@ static int balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
 	}
 	if (!total)
 		atomic_fetch_add(&k->failures, 1);
+	if (boosted) {
+		for (int i = 0; i <= classzone_idx && i < MAX_NR_ZONES; i++) {
+			struct zone *zone = &pgdat->node_zones[i];
+			unsigned long b = zone_boost(zone);
+			atomic_store_explicit(&zone->watermark_boost, b - (zone_boosts[i] < b ? zone_boosts[i] : b),
+					      memory_order_relaxed);
+		}
+		wakeup_kcompactd(pgdat, pageblock_order, classzone_idx);
+	}
 	if (pgdat_balanced(pgdat, 0, classzone_idx))
 		clear_pgdat_congested(pgdat);
 	return sc_order;

@@ -371,6 +371,53 @@ static void dirty_ratio_throttles_writer(void)
 	file_free(f);
 }
 
+/*
+ * Watermark boosting (5.0+): an unmovable allocation that falls back to a movable
+ * pageblock boosts the zone's watermarks by a pageblock (512 pages here: more than
+ * 1.5 x the high mark), which wakes kswapd on a node that was balanced; kswapd reclaims up
+ * to the boosted high mark and then clears the boost.
+ *
+ *   8192 pages: page cache read until free is ~130 pages above the high mark; then one
+ *   GFP_KERNEL page (the unmovable lists are empty: every pageblock starts movable)
+ *
+ * Expect, where the policy boosts: kswapd ran once and reclaimed at least the gap to the
+ * boosted mark, the boost is 0 again afterwards, and kcompactd, asked for pageblock_order,
+ * stayed asleep (free is below low + compact_gap(9): compaction could not help); 4.12 and
+ * 4.19 (no boosting): kswapd never ran (the node stayed balanced).
+ */
+static void fallback_boosts_watermark(enum pcp_policy_id policy)
+{
+	struct machine *m = lru_machine(8192, policy, 0, 100);
+	struct zone *z = &m->node_data[0]->node_zones[ZONE_NORMAL];
+	struct mm_file *f = file_create(m, 8192);
+	unsigned long high = high_wmark_pages(z);
+
+	for (unsigned long i = 0; i < 8192 && zone_page_state_snapshot(z, NR_FREE_PAGES) > (long)high + 160; i++)
+		file_read(f, i);
+	drain_all_pages(m, NULL);
+	long free0 = zone_page_state_snapshot(z, NR_FREE_PAGES);
+	CHECK(free0 > (long)high + 100 && free0 < (long)high + 200);
+	CHECK_EQ(ev(m, PAGEOUTRUN), 0);
+	struct page *p = alloc_pages(GFP_KERNEL, 0);
+	CHECK(p != NULL);
+	kswapd_wait_idle(m);
+	CHECK_EQ(zone_boost(z), 0);
+	if (m->pcp_policy->watermark_boost) {
+		CHECK_EQ(ev(m, PAGEOUTRUN), 1);
+		CHECK(ev(m, PGSTEAL_KSWAPD) >= 512 - 200);
+		CHECK(zone_page_state_snapshot(z, NR_FREE_PAGES) >= (long)high + 300);
+		/* kcompactd is asked for pageblock_order but not woken: free is below low + compact_gap(9) */
+		CHECK_EQ(ev(m, KCOMPACTD_WAKE), 0);
+	} else {
+		CHECK_EQ(ev(m, PAGEOUTRUN), 0);
+		CHECK_EQ(ev(m, PGSTEAL_KSWAPD), 0);
+	}
+	__free_pages(p, 0);
+	file_drop(f);
+	finish(m);
+	file_free(f);
+}
+
 /* Options no kernel of the policy has are refused, not ignored; the bounds are the kernel's. */
 static void reclaim_knobs_checked(void)
 {
@@ -398,6 +445,11 @@ static void reclaim_knobs_checked(void)
 	CHECK_EQ(machine_desc_set(&d, "swap", "2G", err, sizeof(err)), 0);
 	CHECK_EQ(d.swap_pages, 2UL << (30 - PAGE_SHIFT));
 	CHECK(machine_desc_set(&d, "disk_mbps", "0", err, sizeof(err)) != 0);
+	t_desc_flat(&d, BASE_PFN, 4096, 1);
+	d.watermark_boost_factor = 5000;
+	d.policy = PCP_POLICY_LINUX_4_19;
+	CHECK(machine_create(&d, err, sizeof(err)) == NULL);
+	CHECK_STR(err, "watermark_boost_factor: linux-4.19 has no such sysctl (boosting came in 5.0)");
 }
 
 int main(void)
@@ -409,6 +461,7 @@ int main(void)
 	RUN(swappiness_moves_anon_reclaim);
 	RUN(dirty_background_ratio_starts_flusher);
 	RUN(dirty_ratio_throttles_writer);
+	RUN_EACH_POLICY(fallback_boosts_watermark);
 	RUN(reclaim_knobs_checked);
 	TEST_SUMMARY();
 }

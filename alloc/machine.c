@@ -183,6 +183,12 @@ struct machine *machine_create(const struct machine_desc *d, char *err, size_t e
 		     pcp_fraction_name(has));
 		goto fail;
 	}
+	if (d->watermark_boost_factor >= 0 && !m->pcp_policy->watermark_boost) {
+		errf(err, errlen, "watermark_boost_factor: %s has no such sysctl (boosting came in 5.0)", m->pcp_policy->name);
+		goto fail;
+	}
+	m->watermark_boost_factor = !m->pcp_policy->watermark_boost ? 0 : d->watermark_boost_factor < 0 ? 15000 :
+				    d->watermark_boost_factor;
 	if (d->swappiness > m->pcp_policy->swappiness_max) {
 		errf(err, errlen, "swappiness: %d is above %s's maximum %d", d->swappiness, m->pcp_policy->name,
 		     m->pcp_policy->swappiness_max);

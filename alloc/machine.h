@@ -53,6 +53,7 @@ struct machine_desc {
 	int percpu_pagelist_fraction;           /* 4.12 sysctl; 0 = off */
 	int percpu_pagelist_high_fraction;      /* 6.x sysctl; 0 = off */
 	int swappiness;                         /* vm.swappiness, 0..100 (200 from 5.8); default 60 */
+	int watermark_boost_factor;             /* 5.0+ sysctl; -1: the kernel's default (15000; none before 5.0) */
 	int dirty_ratio;                        /* vm.dirty_ratio, % of dirtyable memory; default 20 */
 	int dirty_background_ratio;             /* vm.dirty_background_ratio; default 10 */
 
@@ -126,6 +127,7 @@ struct machine {
 	size_t mem_map_bytes;
 	int min_free_kbytes;                    /* in force */
 	int user_min_free_kbytes;
+	int watermark_boost_factor;             /* in force (0 where the policy has no boosting) */
 	_Atomic long nr_bad_pages;
 	_Atomic int warned_unbacked;            /* page_address_unbacked said so */
 	FILE *report;                           /* bad_page() and warnings; stderr by default */

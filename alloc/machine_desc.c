@@ -105,6 +105,7 @@ void machine_desc_default(struct machine_desc *d)
 			d->reserved_pages[n][z] = ~0UL;
 	d->watermark_scale_factor = 10;
 	d->swappiness = 60;
+	d->watermark_boost_factor = -1;
 	d->dirty_ratio = 20;
 	d->dirty_background_ratio = 10;
 	d->swap_latency_us = 100;
@@ -197,6 +198,7 @@ const char machine_options_help[] =
 	"  --percpu-pagelist-fraction N  sysctl up to 5.13, 0 or at least 8 (default 0: off)\n"
 	"  --percpu-pagelist-high-fraction N  sysctl from 5.14, 0 or at least 8 (default 0: off)\n"
 	"  --swappiness N                sysctl vm.swappiness, 0..100 (0..200 from linux-5.14 on; default 60)\n"
+	"  --watermark-boost-factor N    sysctl vm.watermark_boost_factor, from linux-5.14 on (default 15000)\n"
 	"  --dirty-ratio N               sysctl vm.dirty_ratio, 0..100 (default 20)\n"
 	"  --dirty-background-ratio N    sysctl vm.dirty_background_ratio, 0..100 (default 10)\n"
 	"  --swap SIZE                   a swap device of SIZE (default 0: no swap, anon is not reclaimed)\n"
@@ -365,6 +367,7 @@ int machine_desc_set(struct machine_desc *d, const char *key, const char *value,
 		{ "percpu_pagelist_fraction", &d->percpu_pagelist_fraction, 0, INT_MAX },
 		{ "percpu_pagelist_high_fraction", &d->percpu_pagelist_high_fraction, 0, INT_MAX },
 		{ "swappiness", &d->swappiness, 0, 200 },
+		{ "watermark_boost_factor", &d->watermark_boost_factor, 0, INT_MAX },
 		{ "dirty_ratio", &d->dirty_ratio, 0, 100 },
 		{ "dirty_background_ratio", &d->dirty_background_ratio, 0, 100 },
 		{ "swap_latency_us", &d->swap_latency_us, 0, 10000000 },
@@ -623,7 +626,7 @@ int machine_desc_load_config(struct machine_desc *d, const char *path, char *err
 
 static const char *const option_keys[] = { "nodes", "mem", "cpus", "distance", "policy", "scheme", "min-free-kbytes",
 	"watermark-scale-factor", "lowmem-reserve-ratio", "percpu-pagelist-fraction", "percpu-pagelist-high-fraction",
-	"movablecore", "swappiness", "dirty-ratio", "dirty-background-ratio", "swap", "swap-latency-us",
+	"movablecore", "swappiness", "watermark-boost-factor", "dirty-ratio", "dirty-background-ratio", "swap", "swap-latency-us",
 	"disk-latency-us", "disk-mbps", "backed", "fast-path", "zone-lock", "config", "zoneinfo", "name" };
 
 int machine_desc_parse_args(struct machine_desc *d, int *argc, char **argv, char *err, size_t errlen)

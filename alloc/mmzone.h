@@ -224,6 +224,7 @@ struct per_cpu_pageset;
 struct zone {
 	/* Read-mostly, looked at by every allocation. */
 	unsigned long _watermark[NR_WMARK];
+	_Atomic unsigned long watermark_boost;  /* 5.0+: raised by fallbacks, reclaimed by kswapd (added to every mark) */
 	long lowmem_reserve[MAX_NR_ZONES];      /* by classzone: pages kept back from it */
 	struct per_cpu_pageset *pageset;        /* [nr_cpus], each on its own cache lines */
 	struct pglist_data *zone_pgdat;
@@ -259,8 +260,9 @@ struct zone {
  * ZONE_RECLAIM_ACTIVE: reclaim runs on the node (5.13+ caps pcp high then);
  * ZONE_BELOW_HIGH: 6.7+, the zone was found below its high watermark (pcp high shrinks on
  * frees, stops growing on refills, until a drain brings it back above).
+ * ZONE_BOOSTED_WATERMARK: 5.0+, a fallback boosted the watermark: the allocation wakes kswapd.
  */
-enum zone_flags { ZONE_RECLAIM_ACTIVE = 1 << 0, ZONE_BELOW_HIGH = 1 << 1 };
+enum zone_flags { ZONE_RECLAIM_ACTIVE = 1 << 0, ZONE_BELOW_HIGH = 1 << 1, ZONE_BOOSTED_WATERMARK = 1 << 2 };
 
 /* READ_ONCE: memory hotplug grows a zone's span while others free into it */
 static inline unsigned long zone_end_pfn(const struct zone *z) { return READ_ONCE(z->zone_start_pfn) + READ_ONCE(z->spanned_pages); }
@@ -270,10 +272,15 @@ static inline bool zone_spans_pfn(const struct zone *z, unsigned long pfn)
 {
 	return pfn >= READ_ONCE(z->zone_start_pfn) && pfn < zone_end_pfn(z);
 }
-#define min_wmark_pages(z)      ((z)->_watermark[WMARK_MIN])
-#define low_wmark_pages(z)      ((z)->_watermark[WMARK_LOW])
-#define high_wmark_pages(z)     ((z)->_watermark[WMARK_HIGH])
-#define wmark_pages(z, i)       ((z)->_watermark[i])
+/* Every mark includes the boost (5.0's wmark_pages; the boost stays 0 before 5.0). */
+static inline unsigned long zone_boost(const struct zone *z)
+{
+	return atomic_load_explicit(&((struct zone *)z)->watermark_boost, memory_order_relaxed);
+}
+#define wmark_pages(z, i)       (READ_ONCE((z)->_watermark[i]) + zone_boost(z))
+#define min_wmark_pages(z)      wmark_pages(z, WMARK_MIN)
+#define low_wmark_pages(z)      wmark_pages(z, WMARK_LOW)
+#define high_wmark_pages(z)     wmark_pages(z, WMARK_HIGH)
 
 /*
  * Zonelists: an array of zonerefs ending in one whose zone is NULL. A reader holds an

@@ -14,6 +14,7 @@
 #include "alloc/internal.h"
 #include "alloc/page_alloc.h"
 #include "alloc/rcu.h"
+#include "alloc/reclaim.h"
 #include "alloc/vmstat.h"
 #include "pcp/pcp.h"
 
@@ -214,6 +215,16 @@ void prep_new_page(struct machine *m, struct page *page, unsigned int order, gfp
  * rmqueue: small orders come from this CPU's lists; the rest, and whatever the lists
  * cannot serve, from the buddy under zone->lock.
  */
+/* 5.0+: a fallback boosted the watermark; wake kswapd now (the node may look balanced). */
+static void boosted_wakeup(struct zone *zone, gfp_t gfp_flags)
+{
+	if (likely(!(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BOOSTED_WATERMARK)) ||
+	    !(gfp_flags & __GFP_KSWAPD_RECLAIM))
+		return;
+	atomic_fetch_and_explicit(&zone->flags, ~(unsigned long)ZONE_BOOSTED_WATERMARK, memory_order_relaxed);
+	wakeup_kswapd(zone, 0, zone->idx);
+}
+
 static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsigned int order, gfp_t gfp_flags,
 			    unsigned int alloc_flags, int migratetype)
 {
@@ -223,6 +234,7 @@ static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsi
 	if (likely(pcp_allowed_order(m, order))) {
 		bool bypassed = false;
 		page = rmqueue_pcplist(preferred_zone, zone, order, gfp_flags, migratetype, alloc_flags, &bypassed);
+		boosted_wakeup(zone, gfp_flags);
 		if (likely(page) || !bypassed)
 			return page;
 	}
@@ -238,6 +250,7 @@ static struct page *rmqueue(struct zone *preferred_zone, struct zone *zone, unsi
 		__mod_zone_freepage_state(zone, -(1L << order), page->mt);     /* leaked, as the kernel does */
 	}
 	zone_unlock(zone);
+	boosted_wakeup(zone, gfp_flags);
 	if (!page)
 		return NULL;
 	__mod_zone_freepage_state(zone, -(1L << order), page->mt);
@@ -270,7 +283,7 @@ struct page *get_page_from_freelist(gfp_t gfp_mask, unsigned int order, int allo
 			atomic_fetch_or_explicit(&zone->flags, ZONE_BELOW_HIGH, memory_order_relaxed);
 		if (!(alloc_flags & ALLOC_NO_WATERMARKS)) {
 			/* READ_ONCE: memory hotplug recomputes watermarks while we allocate */
-			unsigned long mark = READ_ONCE(zone->_watermark[alloc_flags & ALLOC_WMARK_MASK]);
+			unsigned long mark = wmark_pages(zone, alloc_flags & ALLOC_WMARK_MASK);
 			if (!zone_watermark_fast(zone, order, mark, ac_classzone_idx(ac), alloc_flags))
 				continue;       /* node_reclaim_mode is 0 */
 		}
@@ -353,7 +366,7 @@ get_page_from_freelist_fast(struct machine *m, struct cpu_state *cs, gfp_t gfp_m
 	if (pcp_policy(pid)->below_high && !(atomic_load_explicit(&zone->flags, memory_order_relaxed) & ZONE_BELOW_HIGH))
 		mark = high_wmark_pages(zone);
 	else
-		mark = READ_ONCE(zone->_watermark[ALLOC_WMARK_LOW]);
+		mark = wmark_pages(zone, ALLOC_WMARK_LOW);
 	if (unlikely(free_pages <= (long)(mark + READ_ONCE(zone->lowmem_reserve[z->zone_idx]))))
 		return NULL;    /* near the mark: the general path checks in full */
 	struct page *page = rmqueue_pcplist_fast(cs, zone, gfp_mask, gfpflags_to_migratetype(gfp_mask), local, pid,

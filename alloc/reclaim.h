@@ -198,6 +198,9 @@ unsigned long zone_reclaimable_pages(struct zone *zone);
 /* One pass over a node's LRU at a priority; returns pages freed. */
 unsigned long shrink_node(pg_data_t *pgdat, int classzone_idx, unsigned long nr_to_reclaim, int priority,
 			  bool kswapd);
+/* The same for kswapd's boosted reclaim (5.0+): no writeback, no swap. */
+unsigned long shrink_node_boost(pg_data_t *pgdat, int classzone_idx, unsigned long nr_to_reclaim, int priority,
+				bool kswapd, bool boosted);
 /* do_try_to_free_pages for an allocation: allocstall, then shrink the zonelist's nodes. */
 unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac);
 /* Deferral (4.12): per zone, racy as the kernel's. */

@@ -41,6 +41,7 @@ struct scan_control {
 	int reclaim_idx, priority;
 	gfp_t gfp_mask;
 	bool kswapd;
+	bool may_writepage, may_swap;   /* false for kswapd's boosted reclaim (5.0+) */
 };
 
 struct reclaim_stat_batch {             /* shrink_page_list's findings */
@@ -233,7 +234,7 @@ static enum page_fate shrink_page(struct machine *m, struct lru_node *lru, struc
 		/* a page its owner has already let go of (an OOM victim's): freed without swap */
 		if (o->ops->evict && o->ops->evict(o->ctx, page))
 			return FREE_IT;
-		if (!(sc->gfp_mask & __GFP_IO) || !o->ops->swap_out)
+		if (!(sc->gfp_mask & __GFP_IO) || !o->ops->swap_out || !sc->may_swap)
 			return KEEP;
 		long slot = get_swap_page(m, pfn);
 		if (slot < 0)
@@ -261,7 +262,7 @@ static enum page_fate shrink_page(struct machine *m, struct lru_node *lru, struc
 			pthread_mutex_unlock(&lru->lock);
 			return KEEP;
 		}
-		if (ref == PAGEREF_RECLAIM_CLEAN) {
+		if (ref == PAGEREF_RECLAIM_CLEAN || !sc->may_writepage) {
 			pthread_mutex_unlock(&lru->lock);
 			return KEEP;
 		}
@@ -348,7 +349,7 @@ static void get_scan_count(struct machine *m, struct lru_node *lru, struct scan_
 	unsigned long fraction[2] = { 0, 0 }, denominator = 1;
 
 	pthread_mutex_lock(&lru->lock);
-	if (!swap_configured(m) || !nr_swap_pages(m)) {
+	if (!sc->may_swap || !swap_configured(m) || !nr_swap_pages(m)) {
 		balance = SCAN_FILE;
 		goto out;
 	}
@@ -424,6 +425,12 @@ out:
  */
 unsigned long shrink_node(pg_data_t *pgdat, int classzone_idx, unsigned long nr_to_reclaim, int priority, bool kswapd)
 {
+	return shrink_node_boost(pgdat, classzone_idx, nr_to_reclaim, priority, kswapd, false);
+}
+
+unsigned long shrink_node_boost(pg_data_t *pgdat, int classzone_idx, unsigned long nr_to_reclaim, int priority,
+				bool kswapd, bool boosted)
+{
 	struct machine *m = pgdat->machine;
 	struct lru_node *lru = pgdat->lru;
 	struct scan_control sc = {
@@ -432,6 +439,8 @@ unsigned long shrink_node(pg_data_t *pgdat, int classzone_idx, unsigned long nr_
 		.priority = priority,
 		.gfp_mask = GFP_HIGHUSER_MOVABLE,
 		.kswapd = kswapd,
+		.may_writepage = !boosted,
+		.may_swap = !boosted,
 	};
 	unsigned long nr[NR_LRU_LISTS];
 

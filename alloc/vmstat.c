@@ -364,7 +364,7 @@ static void show_zoneinfo_6_18(struct machine *m, FILE *f)
 			fprintf(f, "\n  pages free     %lu\n        boost    %lu\n        min      %lu\n        low      %lu"
 				   "\n        high     %lu\n        promo    %lu\n        spanned  %lu\n        present  %lu"
 				   "\n        managed  %lu\n        cma      %lu",
-				zone ? zone_page_state(zone, NR_FREE_PAGES) : 0, 0UL, mn, lo, hi, hi + (hi - lo),
+				zone ? zone_page_state(zone, NR_FREE_PAGES) : 0, zone ? zone_boost(zone) : 0UL, mn, lo, hi, hi + (hi - lo),
 				zone ? zone->spanned_pages : 0, zone ? zone->present_pages : 0, zone ? zone->managed_pages : 0, 0UL);
 			/* the Device column: the zones above reach it with no more managed pages, as Movable's */
 			fprintf(f, "\n        protection: (");

@@ -115,6 +115,13 @@ int sysctl_set(struct machine *m, const char *name, long value, char *err, size_
 			return errf(err, errlen, "watermark_scale_factor: %ld is outside 1..3000", value);
 		m->desc.watermark_scale_factor = (int)value;
 		setup_per_zone_wmarks(m);
+	} else if (!strcmp(name, "watermark_boost_factor")) {
+		if (!m->pcp_policy->watermark_boost)
+			return errf(err, errlen, "watermark_boost_factor: %s has no such sysctl (boosting came in 5.0)",
+				    m->pcp_policy->name);
+		if (value < 0 || value > INT_MAX)
+			return errf(err, errlen, "watermark_boost_factor: %ld is outside 0..%d", value, INT_MAX);
+		m->watermark_boost_factor = m->desc.watermark_boost_factor = (int)value;
 	} else if (!strcmp(name, "swappiness")) {
 		if (value < 0 || value > m->pcp_policy->swappiness_max)
 			return errf(err, errlen, "swappiness: %ld is outside 0..%d (%s)", value, m->pcp_policy->swappiness_max,

@@ -107,6 +107,10 @@ struct pcp_policy {
 	/* Constants of reclaim (alloc/lru.c, alloc/vmscan.c). */
 	enum reclaim_lru reclaim_lru;
 	int swappiness_max;                     /* vm.swappiness's bound: 100, 200 from 5.8 */
+	/* 5.0+ (1c30844d2dfe "mm: reclaim small amounts of memory when an external
+	 * fragmentation event occurs"): a fallback boosts the watermarks, kswapd reclaims the
+	 * boost without writeback or swap and wakes kcompactd; vm.watermark_boost_factor */
+	bool watermark_boost;
 
 	/* Hooks. */
 	int (*batchsize)(const struct zone *zone);                      /* zone_batchsize */

@@ -36,6 +36,7 @@ const struct pcp_policy pcp_policy_fixed_example = {
 	.fallback = FALLBACK_CLAIM_STEAL,
 	.reclaim_lru = RECLAIM_LRU_5_9,
 	.swappiness_max = 200,
+	.watermark_boost = true,
 	.batchsize = zone_batchsize_1m,         /* required of every row; the sizing above does not use it */
 	.high_and_batch = fixed_high_and_batch,
 	.high_on_update = high_set_on_update,

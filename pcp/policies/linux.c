@@ -314,9 +314,10 @@ int decay_pcp_high(const struct pcp_policy *pol, struct per_cpu_pages *pcp)
 	.free_defer_flags = ZONE_RECLAIM_ACTIVE | ZONE_BELOW_HIGH, .below_high = true,     \
 	.high_tuned = true, .pcp_batch_scale_max = 5
 /* Reclaim: 4.12's LRU aging and swappiness 0..100; 5.9's (and 5.8's swappiness up to 200,
- * "mm: allow swappiness that prefers reclaiming anon over the file workingset"). */
+ * "mm: allow swappiness that prefers reclaiming anon over the file workingset"), with
+ * 5.0's watermark boosting. */
 #define RECLAIM_4_12 .reclaim_lru = RECLAIM_LRU_4_12, .swappiness_max = 100
-#define RECLAIM_5_9 .reclaim_lru = RECLAIM_LRU_5_9, .swappiness_max = 200
+#define RECLAIM_5_9 .reclaim_lru = RECLAIM_LRU_5_9, .swappiness_max = 200, .watermark_boost = true
 /* 5.13+: lists for orders 0..3 and pageblock_order. */
 #define LISTS_HIGH_ORDER(thp) .high_order = true, .thp_lists = (thp)
 
