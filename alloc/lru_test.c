@@ -418,6 +418,85 @@ static void fallback_boosts_watermark(enum pcp_policy_id policy)
 	file_free(f);
 }
 
+/*
+ * The watermark knobs move what kswapd does: one file streamed through a 8192-page
+ * machine (three times memory, read once each), then the free pages kswapd left and the
+ * times it ran. A bigger vm.min_free_kbytes raises every mark: kswapd keeps more free.
+ * A bigger vm.watermark_scale_factor widens low..high: kswapd stops higher and so is
+ * woken fewer times for the same stream. vm.watermark_boost_factor 0 turns boosting off.
+ *
+ * Expect: min_free_kbytes x4 -> more free at the end; watermark_scale_factor 10 -> 200 ->
+ * more free at the end and fewer kswapd runs (pageoutrun).
+ */
+struct stream_result { long free_end; unsigned long runs, steal; };
+
+static struct stream_result stream_through(int min_free_kbytes, int wsf)
+{
+	struct machine_desc d;
+
+	t_desc_flat(&d, BASE_PFN, 8192, 1);
+	d.min_free_kbytes = min_free_kbytes;
+	d.watermark_scale_factor = wsf;
+	struct machine *m = t_machine(&d);
+	cpu_bind(m, 0);
+	struct mm_file *f = file_create(m, 3 * 8192);
+	for (unsigned long i = 0; i < 3 * 8192; i++)
+		file_read(f, i);
+	kswapd_wait_idle(m);
+	drain_all_pages(m, NULL);
+	struct stream_result r = { zone_page_state_snapshot(&m->node_data[0]->node_zones[ZONE_NORMAL], NR_FREE_PAGES),
+				   ev(m, PAGEOUTRUN), ev(m, PGSTEAL_KSWAPD) + ev(m, PGSTEAL_DIRECT) };
+	file_drop(f);
+	finish(m);
+	file_free(f);
+	return r;
+}
+
+static void watermark_knobs_move_kswapd(void)
+{
+	struct stream_result base = stream_through(0, 10);         /* min_free_kbytes from memory: 724 */
+	struct stream_result mfk = stream_through(4 * 724, 10);
+	struct stream_result wsf = stream_through(0, 200);
+
+	CHECK(base.steal > 8192);               /* memory was overcommitted: reclaim ran */
+	CHECK(mfk.free_end > base.free_end);
+	CHECK(wsf.free_end > base.free_end);
+	CHECK(wsf.runs < base.runs);
+}
+
+/*
+ * The swap device: the same anon overcommit (a task of 1.5 x memory touched twice)
+ * without swap runs into the OOM killer, with 2 x memory of swap it swaps instead.
+ * Expect: no swap -> oom_kill >= 1, pswpout 0; swap -> pswpout > 0, no oom_kill.
+ */
+static void swap_size_decides_swap_or_oom(void)
+{
+	for (int with_swap = 0; with_swap < 2; with_swap++) {
+		struct machine *m = lru_machine(4096, PCP_POLICY_LINUX_6_18, with_swap ? 8192 : 0, 100);
+		struct mm_task *t = task_create(m, 6144);
+		char *rep = NULL;
+		size_t len = 0;
+		m->report = open_memstream(&rep, &len);
+		for (int pass = 0; pass < 2; pass++)
+			for (unsigned long i = 0; i < 6144; i++)
+				if (task_touch(t, i) == -ESRCH)
+					task_exit(t);   /* killed: it starts again */
+		fclose(m->report);
+		m->report = stderr;
+		free(rep);
+		if (with_swap) {
+			CHECK(ev(m, PSWPOUT) > 0);
+			CHECK_EQ(ev(m, OOM_KILL), 0);
+		} else {
+			CHECK(ev(m, OOM_KILL) >= 1);
+			CHECK_EQ(ev(m, PSWPOUT), 0);
+		}
+		task_exit(t);
+		finish(m);
+		task_free(t);
+	}
+}
+
 /* Options no kernel of the policy has are refused, not ignored; the bounds are the kernel's. */
 static void reclaim_knobs_checked(void)
 {
@@ -462,6 +541,8 @@ int main(void)
 	RUN(dirty_background_ratio_starts_flusher);
 	RUN(dirty_ratio_throttles_writer);
 	RUN_EACH_POLICY(fallback_boosts_watermark);
+	RUN(watermark_knobs_move_kswapd);
+	RUN(swap_size_decides_swap_or_oom);
 	RUN(reclaim_knobs_checked);
 	TEST_SUMMARY();
 }
