@@ -272,6 +272,59 @@ static void oom_kills_biggest_task(enum pcp_policy_id policy)
 }
 
 /*
+ * __GFP_NOFAIL under OOM: memory full of two tasks' anon pages, no swap; a __GFP_NOFAIL
+ * kernel allocation finds nothing to reclaim, calls the OOM killer, which kills the
+ * bigger task, and succeeds on the retry with its memory.
+ *
+ *   4096 pages: task B maps 2600, task A 1000; __GFP_NORETRY requests (which never call
+ *   the OOM killer) take what is left down to the min watermark
+ *
+ * Expect: the request returns a page; one oom_kill, B the victim; the slow-path entry is
+ * recorded under the oom outcome.
+ */
+static void nofail_gets_victims_memory(void)
+{
+	struct machine *m = lru_machine(4096, PCP_POLICY_LINUX_6_18, 0, 100);
+	struct mm_task *b = task_create(m, 2600), *a = task_create(m, 1000);
+	char *rep = NULL;
+	size_t len = 0;
+
+	m->report = open_memstream(&rep, &len);
+	for (unsigned long i = 0; i < 2600; i++)
+		task_touch(b, i);
+	for (unsigned long i = 0; i < 1000; i++)
+		task_touch(a, i);
+	unsigned long kills = ev(m, OOM_KILL);
+	slowpath_latency_reset(m);
+	/* take what is left, then ask for one more page that may not fail */
+	struct page *held[4096];
+	int n = 0;
+	while (n < 4096 && (held[n] = alloc_pages(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN, 0)))
+		n++;
+	struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOFAIL, 0);
+	fclose(m->report);
+	m->report = stderr;
+	free(rep);
+	CHECK(p != NULL);
+	CHECK_EQ(ev(m, OOM_KILL) - kills, 1);
+	CHECK(task_killed(b));
+	CHECK(!task_killed(a));
+	CHECK_EQ(task_rss(a), 1000);
+	struct slowpath_latency l;
+	slowpath_latency(m, SLOWPATH_OOM, &l);
+	CHECK_EQ(l.count, 1);
+	if (p)
+		__free_pages(p, 0);
+	while (n)
+		__free_pages(held[--n], 0);
+	task_exit(a);
+	task_exit(b);
+	finish(m);
+	task_free(a);
+	task_free(b);
+}
+
+/*
  * swappiness balances anon against file (get_scan_count): the same machine with 512 file
  * pages all active (read twice: the inactive file list is low, so no SCAN_FILE shortcut)
  * and 512 anon pages, eight passes at priority 0. At swappiness 0 there is no SCAN_EQUAL
@@ -537,6 +590,7 @@ int main(void)
 	RUN_EACH_POLICY(young_anon_survives_old_anon_swaps);
 	RUN(dirty_page_written_before_freed);
 	RUN_EACH_POLICY(oom_kills_biggest_task);
+	RUN(nofail_gets_victims_memory);
 	RUN(swappiness_moves_anon_reclaim);
 	RUN(dirty_background_ratio_starts_flusher);
 	RUN(dirty_ratio_throttles_writer);

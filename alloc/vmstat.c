@@ -234,14 +234,25 @@ void show_pagetypeinfo(struct machine *m, FILE *f)
 	}
 }
 
+static long node_counter(struct machine *m, int nid, const char *name);
+
+/* 4.12's zoneinfo_show_print: the per-node stats (4.8+) on a node's first populated zone. */
 static void show_zoneinfo_4_12(struct machine *m, FILE *f)
 {
 	const bool v6 = false;
 
 	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		bool node_done = false;
 		for (int z = 0; z < MAX_NR_ZONES; z++) {
 			struct zone *zone = &m->node_data[nid]->node_zones[z];
 			fprintf(f, "Node %d, zone %8s", nid, zone->name);
+			if (populated_zone(zone) && !node_done) {
+				fprintf(f, "\n  per-node stats");
+				/* the node_stat_item lines: all but the two writeback thresholds at the end */
+				for (int i = 0; proc_4_12_node_stats[i + 2]; i++)
+					fprintf(f, "\n      %-12s %ld", proc_4_12_node_stats[i], node_counter(m, nid, proc_4_12_node_stats[i]));
+				node_done = true;
+			}
 			fprintf(f, "\n  pages free     %lu\n        min      %lu\n        low      %lu\n        high     %lu"
 				   "\n        spanned  %lu\n        present  %lu\n        managed  %lu",
 				zone_page_state(zone, NR_FREE_PAGES), min_wmark_pages(zone), low_wmark_pages(zone),
