@@ -397,16 +397,17 @@ static void compaction_deferral_backs_off(void)
 }
 
 /*
- * kcompactd compacts for kswapd: a THP request in defrag=defer style (no direct reclaim
- * or compaction, kswapd woken) on a machine with half its memory free but in pieces:
+ * kcompactd compacts for kswapd, as defrag=defer's THP faults rely on (no direct reclaim
+ * or compaction, kswapd woken), on a machine with half its memory free but in pieces:
  *
  *   every 4 frames: |anon, movable (no swap: not reclaimable)|file, evictable|free|free|
  *
  * kswapd, woken for order 9, reclaims file pages until compact_gap(9) = 1024 are freed,
  * then settles for order 0 (kswapd_shrink_node) and, going to sleep balanced, wakes
  * kcompactd for order 9, which migrates the anon pages out of some pageblocks.
- * Expect: the first request fails, kcompactd ran once (compact_daemon_wake 1) and
- * migrated pages, and the same request then succeeds without any reclaim of its own.
+ * Expect: a THP request without reclaim fails; woken for order 9, kswapd reclaims at least
+ * compact_gap(9), kcompactd runs once (compact_daemon_wake 1) and migrates pages, and the
+ * request then succeeds without any reclaim of its own.
  */
 static void kcompactd_compacts_after_kswapd(void)
 {
@@ -416,8 +417,9 @@ static void kcompactd_compacts_after_kswapd(void)
 	long n = 0;
 
 	towner_init(&o, m, 8192);
+	/* filled without waking kswapd: it must not give the node up as hopeless before the case */
 	for (;;) {
-		struct page *p = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_MEMALLOC | __GFP_NOWARN, 0);
+		struct page *p = alloc_pages((GFP_HIGHUSER_MOVABLE & ~__GFP_KSWAPD_RECLAIM) | __GFP_MEMALLOC | __GFP_NOWARN, 0);
 		if (!p)
 			break;
 		pages[n++] = p;
@@ -432,9 +434,14 @@ static void kcompactd_compacts_after_kswapd(void)
 		}
 	}
 	drain_all_pages(m, NULL);
-	gfp_t thp_defer = GFP_TRANSHUGE_LIGHT | __GFP_KSWAPD_RECLAIM;
-	struct page *big = alloc_pages(thp_defer, 9);
+	/* the request that fails wakes nobody; kswapd is then woken as defrag=defer's would
+	 * (wakeup_kswapd for order 9): its run and kcompactd's are not raced by the retry */
+	struct page *big = alloc_pages(GFP_TRANSHUGE_LIGHT, 9);
 	CHECK(big == NULL);
+	if (big)
+		__free_pages(big, 9);
+	CHECK_EQ(ev(m, PAGEOUTRUN), 0);
+	wakeup_kswapd(&m->node_data[0]->node_zones[ZONE_NORMAL], 9, ZONE_NORMAL);
 	kswapd_wait_idle(m);
 	CHECK_EQ(ev(m, KCOMPACTD_WAKE), 1);
 	CHECK_EQ(kcompactd_runs(m), 1);
