@@ -14,35 +14,7 @@
 
 static void *kcompactd_main(void *arg)
 {
-	pg_data_t *pgdat = arg;
-	struct kswapd *k = pgdat->kcompactd;
-
-	current_binding.m = pgdat->machine;
-	current_binding.cs = NULL;
-	current_binding.cpu = -1;
-	pthread_mutex_lock(&k->lock);
-	for (;;) {
-		while (!k->woken && !k->stop) {
-			k->running = false;
-			pthread_cond_broadcast(&k->idle);
-			pthread_cond_wait(&k->wait, &k->lock);
-		}
-		if (k->stop)
-			break;
-		int order = k->order, classzone_idx = k->classzone_idx;
-		k->order = 0;
-		k->classzone_idx = 0;
-		k->woken = false;
-		k->running = true;
-		k->runs++;
-		pthread_mutex_unlock(&k->lock);
-		kcompactd_do_work(pgdat, order, classzone_idx);
-		pthread_mutex_lock(&k->lock);
-	}
-	k->running = false;
-	pthread_cond_broadcast(&k->idle);
-	pthread_mutex_unlock(&k->lock);
-	current_binding.m = NULL;
+	mm_daemon_loop(((pg_data_t *)arg)->kcompactd, kcompactd_do_work);
 	return NULL;
 }
 
@@ -76,14 +48,9 @@ void wakeup_kcompactd(pg_data_t *pgdat, int order, int classzone_idx)
 		pthread_mutex_unlock(&k->lock);
 		return;
 	}
-	if (!k->started) {
-		k->running = true;      /* until it first sleeps */
-		if (pthread_create(&k->thread, NULL, kcompactd_main, pgdat)) {
-			k->running = false;
-			pthread_mutex_unlock(&k->lock);
-			return;
-		}
-		k->started = true;
+	if (!mm_daemon_start_locked(k, kcompactd_main)) {
+		pthread_mutex_unlock(&k->lock);
+		return;
 	}
 	if (order > k->order)
 		k->order = order;

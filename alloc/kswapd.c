@@ -138,12 +138,15 @@ static void kswapd_before_sleep(pg_data_t *pgdat, int alloc_order, int reclaim_o
 	pthread_mutex_unlock(&k->lock);
 }
 
-static void *kswapd_main(void *arg)
+/*
+ * The daemons' loop (kswapd's and kcompactd's): sleep until woken, take the order and
+ * classzone asked for, do the work without the lock. Not a CPU: counters go off-CPU,
+ * no pcp (see the file comment).
+ */
+void mm_daemon_loop(struct kswapd *k, void (*work)(pg_data_t *pgdat, int order, int classzone_idx))
 {
-	pg_data_t *pgdat = arg;
-	struct kswapd *k = pgdat->kswapd;
+	pg_data_t *pgdat = k->pgdat;
 
-	/* not a CPU: counters go off-CPU, no pcp (see the file comment) */
 	current_binding.m = pgdat->machine;
 	current_binding.cs = NULL;
 	current_binding.cpu = -1;
@@ -163,14 +166,38 @@ static void *kswapd_main(void *arg)
 		k->running = true;
 		k->runs++;
 		pthread_mutex_unlock(&k->lock);
-		int reclaim_order = balance_pgdat(pgdat, order, classzone_idx);
-		kswapd_before_sleep(pgdat, order, reclaim_order, classzone_idx);
+		work(pgdat, order, classzone_idx);
 		pthread_mutex_lock(&k->lock);
 	}
 	k->running = false;
 	pthread_cond_broadcast(&k->idle);
 	pthread_mutex_unlock(&k->lock);
 	current_binding.m = NULL;
+}
+
+/* Under k->lock: the thread, on the first wakeup; false when it cannot be started. */
+bool mm_daemon_start_locked(struct kswapd *k, void *(*main)(void *))
+{
+	if (k->started)
+		return true;
+	k->running = true;      /* until it first sleeps */
+	if (pthread_create(&k->thread, NULL, main, k->pgdat)) {
+		k->running = false;
+		return false;
+	}
+	k->started = true;
+	return true;
+}
+
+static void kswapd_work(pg_data_t *pgdat, int order, int classzone_idx)
+{
+	int reclaim_order = balance_pgdat(pgdat, order, classzone_idx);
+	kswapd_before_sleep(pgdat, order, reclaim_order, classzone_idx);
+}
+
+static void *kswapd_main(void *arg)
+{
+	mm_daemon_loop(((pg_data_t *)arg)->kswapd, kswapd_work);
 	return NULL;
 }
 
@@ -198,14 +225,9 @@ void wakeup_kswapd(struct zone *zone, int order, enum zone_type classzone_idx)
 		return;
 	}
 	/* virtual time: no thread; the simulator runs kswapd_run_once on kswapd's own clock */
-	if (!VT_ACTIVE() && !k->started) {
-		k->running = true;      /* until it first sleeps */
-		if (pthread_create(&k->thread, NULL, kswapd_main, pgdat)) {
-			k->running = false;
-			pthread_mutex_unlock(&k->lock);
-			return;
-		}
-		k->started = true;
+	if (!VT_ACTIVE() && !mm_daemon_start_locked(k, kswapd_main)) {
+		pthread_mutex_unlock(&k->lock);
+		return;
 	}
 	if (order > k->order)
 		k->order = order;
@@ -251,8 +273,7 @@ void kswapd_run_once(pg_data_t *pgdat)
 	current_binding.m = pgdat->machine;
 	current_binding.cs = NULL;
 	current_binding.cpu = -1;
-	int reclaim_order = balance_pgdat(pgdat, order, classzone_idx);
-	kswapd_before_sleep(pgdat, order, reclaim_order, classzone_idx);
+	kswapd_work(pgdat, order, classzone_idx);
 	current_binding = saved;
 }
 #endif

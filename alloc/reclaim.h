@@ -395,6 +395,9 @@ struct kswapd {
 	pg_data_t *pgdat;
 };
 void kswapd_stop(pg_data_t *pgdat);
+/* The daemons' thread body and lazy start (alloc/kswapd.c; kcompactd uses them too). */
+void mm_daemon_loop(struct kswapd *k, void (*work)(pg_data_t *pgdat, int order, int classzone_idx));
+bool mm_daemon_start_locked(struct kswapd *k, void *(*main)(void *));
 /* kswapd balanced the node: PGDAT_DIRTY and PGDAT_WRITEBACK clear (clear_pgdat_congested). */
 void clear_pgdat_congested(pg_data_t *pgdat);
 

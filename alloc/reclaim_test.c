@@ -298,6 +298,43 @@ static void compaction_forms_high_order_block(void)
 }
 
 /*
+ * Every frame allocated, on the LRU of an owner that refuses to give any up (reclaimable,
+ * not movable), then every other one freed: free memory in order-0 pieces that neither
+ * reclaim nor compaction can join. Returns the pages taken (the even ones still held).
+ */
+static long fragment_unmovable(struct machine *m, struct towner *o, struct page **pages)
+{
+	long n = 0;
+
+	towner_init(o, m, 8192);
+	o->refuse = true;
+	for (;;) {
+		struct page *p = alloc_pages(GFP_DIRECT | __GFP_MEMALLOC | __GFP_NOWARN, 0);
+		if (!p)
+			break;
+		pages[n++] = p;
+	}
+	for (long i = 0; i < n; i++)
+		lru_add(pages[i], o->id, PG_lru);
+	for (long i = 1; i < n; i += 2) {
+		CHECK(lru_del(pages[i]));
+		__free_pages(pages[i], 0);
+	}
+	drain_all_pages(m, NULL);
+	return n;
+}
+
+static void unfragment(struct towner *o, struct page **pages, long n)
+{
+	for (long i = 0; i < n; i += 2) {
+		CHECK(lru_del(pages[i]));
+		__free_pages(pages[i], 0);
+	}
+	free(pages);
+	free(o->held);
+}
+
+/*
  * Compaction that cannot help: the same fragmentation, but the pages are reclaimable
  * only (not movable) and their owner keeps them. Expect: the order-4 __GFP_NORETRY
  * request finds nothing to migrate (pgmigrate_success 0) and fails without an oom_kill.
@@ -309,21 +346,7 @@ static void unmovable_pages_are_not_migrated(void)
 	long n = 0;
 	struct page **pages = calloc(8192, sizeof(*pages));
 
-	towner_init(&o, m, 8192);
-	o.refuse = true;
-	for (;;) {
-		struct page *p = alloc_pages(GFP_DIRECT | __GFP_MEMALLOC | __GFP_NOWARN, 0);
-		if (!p)
-			break;
-		pages[n++] = p;
-	}
-	for (long i = 0; i < n; i++)
-		lru_add(pages[i], o.id, PG_lru);
-	for (long i = 1; i < n; i += 2) {
-		CHECK(lru_del(pages[i]));
-		__free_pages(pages[i], 0);
-	}
-	drain_all_pages(m, NULL);
+	n = fragment_unmovable(m, &o, pages);
 	unsigned long oom = ev(m, OOM_KILL);      /* the exhausting loop's last request was one */
 	struct page *big = alloc_pages(GFP_DIRECT | __GFP_NORETRY | __GFP_NOWARN, 4);
 	CHECK(big == NULL);
@@ -331,12 +354,7 @@ static void unmovable_pages_are_not_migrated(void)
 	CHECK_EQ(ev(m, OOM_KILL), oom);
 	CHECK_CONSISTENT(m);
 	CHECK_LRU(m);
-	for (long i = 0; i < n; i += 2) {
-		CHECK(lru_del(pages[i]));
-		__free_pages(pages[i], 0);
-	}
-	free(pages);
-	free(o.held);
+	unfragment(&o, pages, n);
 	done(m);
 }
 
@@ -362,21 +380,7 @@ static void compaction_deferral_backs_off(void)
 	struct page **pages = calloc(8192, sizeof(*pages));
 	struct zone *z = &m->node_data[0]->node_zones[ZONE_NORMAL];
 
-	towner_init(&o, m, 8192);
-	o.refuse = true;
-	for (;;) {
-		struct page *p = alloc_pages(GFP_DIRECT | __GFP_MEMALLOC | __GFP_NOWARN, 0);
-		if (!p)
-			break;
-		pages[n++] = p;
-	}
-	for (long i = 0; i < n; i++)
-		lru_add(pages[i], o.id, PG_lru);
-	for (long i = 1; i < n; i += 2) {
-		CHECK(lru_del(pages[i]));
-		__free_pages(pages[i], 0);
-	}
-	drain_all_pages(m, NULL);
+	n = fragment_unmovable(m, &o, pages);
 	unsigned long stall = ev(m, COMPACTSTALL), fail = ev(m, COMPACTFAIL);
 	int got = 0;
 	for (int i = 0; i < 200; i++)
@@ -387,12 +391,7 @@ static void compaction_deferral_backs_off(void)
 	CHECK_EQ(z->compact->defer_shift, 6);
 	CHECK_EQ(z->compact->order_failed, 4);
 	CHECK_CONSISTENT(m);
-	for (long i = 0; i < n; i += 2) {
-		CHECK(lru_del(pages[i]));
-		__free_pages(pages[i], 0);
-	}
-	free(pages);
-	free(o.held);
+	unfragment(&o, pages, n);
 	done(m);
 }
 
