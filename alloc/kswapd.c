@@ -212,15 +212,17 @@ void wakeup_kswapd(struct zone *zone, int order, enum zone_type classzone_idx)
 
 	if (!managed_zone(zone) || !k)
 		return;
-	if (atomic_load(&k->failures) >= MAX_RECLAIM_RETRIES)
-		return;
 	for (int z = 0; z <= (int)classzone_idx; z++) {
 		struct zone *zz = &pgdat->node_zones[z];
 		if (managed_zone(zz) && zone_balanced(zz, order, (int)classzone_idx))
 			return;
 	}
 	pthread_mutex_lock(&k->lock);
-	if (k->stop) {
+	/* an unbalanced node with kswapd asleep: where the kernel's mm_vmscan_wakeup_kswapd fires
+	 * (were the node not hopeless; replay compares this with the trace's count) */
+	if (!k->woken && !k->running)
+		k->wake_requests++;
+	if (atomic_load(&k->failures) >= MAX_RECLAIM_RETRIES || k->stop) {
 		pthread_mutex_unlock(&k->lock);
 		return;
 	}
@@ -300,6 +302,21 @@ void kswapd_wait_idle(struct machine *m)
 			busy |= daemon_busy(m->node_data[nid]->kcompactd);
 		}
 	}
+}
+
+unsigned long kswapd_wake_requests(struct machine *m)
+{
+	unsigned long n = 0;
+
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		struct kswapd *k = m->node_data[nid]->kswapd;
+		if (!k)
+			continue;
+		pthread_mutex_lock(&k->lock);
+		n += k->wake_requests;
+		pthread_mutex_unlock(&k->lock);
+	}
+	return n;
 }
 
 unsigned long kswapd_wakeups(struct machine *m)

@@ -139,6 +139,9 @@ void kswapd_wait_idle(struct machine *m);
 void kswapd_run_once(pg_data_t *pgdat);
 /* Wakeups that found kswapd asleep, and balance_pgdat runs, summed over nodes. */
 unsigned long kswapd_wakeups(struct machine *m);
+/* Requests that found a node unbalanced with kswapd asleep, hopeless or not (the kernel's
+ * mm_vmscan_wakeup_kswapd condition but for the hopeless test). */
+unsigned long kswapd_wake_requests(struct machine *m);
 
 /* Slow-path latency: per CPU, log-linear (32 sub-buckets per power of two: 3 %, to ~2 s). */
 enum slowpath_outcome {
@@ -391,6 +394,7 @@ struct kswapd {
 	int order, classzone_idx;
 	_Atomic int failures;           /* balance_pgdat runs that reclaimed nothing */
 	unsigned long wakeups, runs;
+	unsigned long wake_requests;    /* wakeup_kswapd found the node unbalanced, kswapd asleep */
 	uint64_t slept_at;              /* mm_now_ns when the last balance_pgdat ended; 0: never ran */
 	pg_data_t *pgdat;
 };

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "alloc/internal.h"
+#include "alloc/reclaim.h"
 #include "alloc/page_alloc.h"
 #include "alloc/vmstat.h"
 #include "replay/pfnmap.h"
@@ -62,6 +63,7 @@ int replay_sibling(const char *trace, const char *suffix, char *out, size_t outl
 struct model_snap {
 	uint64_t pcp[NR_PCP_STAT_ITEMS];
 	unsigned long ev[NR_VM_EVENT_ITEMS];
+	unsigned long kswapd_wakeups, kcompactd_runs;
 };
 
 static void model_snap(struct machine *m, struct model_snap *s)
@@ -76,9 +78,29 @@ static void model_snap(struct machine *m, struct model_snap *s)
 				s->pcp[i] += zone_pcp_stat(zone, (enum pcp_stat_item)i);
 		}
 	all_vm_events(m, s->ev);
+	s->kswapd_wakeups = kswapd_wake_requests(m);
+	s->kcompactd_runs = kcompactd_runs(m);
 }
 
 /* --- the replay --- */
+
+/* The kernel's reclaim events (scripts/capture-trace records them beside the kmem: ones). */
+static void count_reclaim_event(struct replay_result *r, const struct trace_event *ev)
+{
+#define IS(lit) (ev->name_len == sizeof(lit) - 1 && !memcmp(ev->name, lit, sizeof(lit) - 1))
+	if (IS("vmscan:mm_vmscan_wakeup_kswapd"))
+		r->kernel.kswapd_wakeups++;
+	else if (IS("vmscan:mm_vmscan_direct_reclaim_begin"))
+		r->kernel.direct_reclaims++;
+	else if (IS("compaction:mm_compaction_begin"))
+		r->kernel.compactions++;
+	else if (!IS("vmscan:mm_vmscan_kswapd_wake") && !IS("vmscan:mm_vmscan_kswapd_sleep") &&
+		 !IS("vmscan:mm_vmscan_direct_reclaim_end") && !IS("compaction:mm_compaction_end") &&
+		 !IS("compaction:mm_compaction_kcompactd_wake"))
+		return;
+	r->reclaim_events = true;
+#undef IS
+}
 
 /*
  * A block standing for one the kernel had allocated before the capture: taken from the
@@ -177,6 +199,7 @@ static void fill_kernel_side(struct replay_result *r)
 {
 	const struct kernel_stats *ks = &r->kernel_stats;
 
+	uint64_t kw = r->kernel.kswapd_wakeups, dr = r->kernel.direct_reclaims, co = r->kernel.compactions;
 	r->kernel = (struct replay_side){
 		.allocs = ks->allocs,
 		.frees = ks->frees,
@@ -189,6 +212,9 @@ static void fill_kernel_side(struct replay_result *r)
 		.direct_blocks = ks->direct_pages,
 		.direct_base_pages = ks->direct_base_pages,
 		.extfrag = ks->extfrag,
+		.kswapd_wakeups = kw,      /* counted from the vmscan:/compaction: lines as they came */
+		.direct_reclaims = dr,
+		.compactions = co,
 	};
 	r->trace_cpus = ks->ncpus;
 	r->trace_seconds = ks->last_ts_ns > ks->first_ts_ns ? (double)(ks->last_ts_ns - ks->first_ts_ns) / 1e9 : 0;
@@ -205,6 +231,10 @@ static void fill_model_side(struct replay_result *r, const struct model_snap *a,
 	r->model.drain_base_pages = D_PCP(PCP_STAT_DRAIN_PAGES);
 	r->model.drain_runs = D_PCP(PCP_STAT_DRAIN);
 	r->model.extfrag = D_EV(PGALLOC_EXTFRAG);
+	r->model.direct_reclaims = D_EV(ALLOCSTALL_DMA) + D_EV(ALLOCSTALL_DMA32) + D_EV(ALLOCSTALL_NORMAL) +
+				   D_EV(ALLOCSTALL_MOVABLE);
+	r->model.kswapd_wakeups = b->kswapd_wakeups - a->kswapd_wakeups;
+	r->model.compactions = D_EV(COMPACTSTALL) + (b->kcompactd_runs - a->kcompactd_runs);
 	r->extra.pcp_allocs = D_PCP(PCP_STAT_ALLOC);
 	r->extra.pcp_hits = D_PCP(PCP_STAT_HIT);
 #undef D_PCP
@@ -350,8 +380,10 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 			rc = errf(err, errlen, "line %" PRIu64 ": CPU %u is beyond what the replay can hold", ev.line, ev.cpu);
 			break;
 		}
-		if (ev.type == TRACE_UNKNOWN)
+		if (ev.type == TRACE_UNKNOWN) {
+			count_reclaim_event(r, &ev);
 			continue;
+		}
 		if (ev.cpu >= (uint32_t)m->nr_cpus) {
 			rc = errf(err, errlen,
 				  "line %" PRIu64 ": trace CPU %u, but the model machine has %d CPUs "

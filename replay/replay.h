@@ -115,6 +115,10 @@ struct replay_side {
 	uint64_t direct_blocks;		/* kernel: percpu_refill=0 lines; model: blocks from the buddy outside a refill */
 	uint64_t direct_base_pages;
 	uint64_t extfrag;		/* kernel: mm_page_alloc_extfrag lines; model: PGALLOC_EXTFRAG */
+	/* Reclaim (a capture with scripts/capture-trace's vmscan: events; 0 on older ones) */
+	uint64_t kswapd_wakeups;	/* kernel: vmscan:mm_vmscan_wakeup_kswapd; model: kswapd woken */
+	uint64_t direct_reclaims;	/* kernel: vmscan:mm_vmscan_direct_reclaim_begin; model: allocstall */
+	uint64_t compactions;		/* kernel: compaction:mm_compaction_begin; model: compact_stall + kcompactd runs */
 };
 
 struct replay_model_extra {
@@ -147,6 +151,7 @@ struct replay_result {
 	double seconds;			/* wall time of the replay loop, reading included */
 	double trace_seconds;		/* last - first timestamp */
 	char policy[16];
+	bool reclaim_events;		/* the trace has the vmscan:/compaction: events */
 };
 
 /*

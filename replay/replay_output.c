@@ -99,6 +99,14 @@ void replay_print_table(const struct replay_result *r, const char *name, FILE *o
 	row_count(out, "fallback (extfrag) events (model: PGALLOC_EXTFRAG)", k->extfrag, mo->extfrag);
 	row_count(out, "refilled base pages (1 << order each)", k->refill_base_pages, mo->refill_base_pages);
 	row_count(out, "drained base pages", k->drain_base_pages, mo->drain_base_pages);
+	if (r->reclaim_events) {
+		row_rate(out, "kswapd wakeups per 1,000 allocations (model: the node unbalanced, kswapd asleep)",
+			 replay_per_1k(k->kswapd_wakeups, k->allocs), replay_per_1k(mo->kswapd_wakeups, mo->allocs));
+		row_rate(out, "direct reclaim entries per 1,000 allocations (model: allocstall)",
+			 replay_per_1k(k->direct_reclaims, k->allocs), replay_per_1k(mo->direct_reclaims, mo->allocs));
+		row_rate(out, "compaction runs per 1,000 allocations (model: compact_stall + kcompactd)",
+			 replay_per_1k(k->compactions, k->allocs), replay_per_1k(mo->compactions, mo->allocs));
+	}
 	fprintf(out, "| pcp hit rate (model only: no kernel counter) | - | %.2f%% | |\n",
 		x->pcp_allocs ? 100.0 * (double)x->pcp_hits / (double)x->pcp_allocs : 0.0);
 	fprintf(out, "\nRefill and drain counts are blocks of any order on both sides (the kernel prints one line per "
@@ -148,10 +156,12 @@ static void json_side(FILE *out, const struct replay_side *s)
 		", \"refill_pages_per_1k_allocs\": %.3f, \"refill_runs\": %" PRIu64 ", \"refill_base_pages\": %" PRIu64
 		", \"drain_pages\": %" PRIu64 ", \"drain_pages_per_1k_frees\": %.3f, \"drain_runs\": %" PRIu64
 		", \"drain_base_pages\": %" PRIu64 ", \"direct_pages\": %" PRIu64 ", \"direct_base_pages\": %" PRIu64
-		", \"extfrag\": %" PRIu64,
+		", \"extfrag\": %" PRIu64 ", \"kswapd_wakeups\": %" PRIu64 ", \"direct_reclaims\": %" PRIu64
+		", \"compactions\": %" PRIu64,
 		s->allocs, s->frees, s->refill_blocks, replay_per_1k(s->refill_blocks, s->allocs), s->refill_runs,
 		s->refill_base_pages, s->drain_blocks, replay_per_1k(s->drain_blocks, s->frees), s->drain_runs,
-		s->drain_base_pages, s->direct_blocks, s->direct_base_pages, s->extfrag);
+		s->drain_base_pages, s->direct_blocks, s->direct_base_pages, s->extfrag, s->kswapd_wakeups,
+		s->direct_reclaims, s->compactions);
 }
 
 void replay_print_json(const struct replay_result *r, const char *name, FILE *out)

@@ -171,6 +171,90 @@ static void quiet_options(struct replay_options *o)
 }
 
 /*
+ * A capture with the reclaim tracepoints (scripts/capture-trace records them): the
+ * kernel's kswapd wakeups, direct reclaims and compactions are counted from the vmscan:
+ * and compaction: lines, the model's from its own slow path. The trace fills the small
+ * machine (65536 pages, min 128, low 160) with 127 order-9 blocks, then 400 order-0
+ * GFP_KERNEL pages: the model goes below low (kswapd woken) and then below min (direct
+ * reclaim, which finds nothing: the replay does not reclaim). Kernel lines: 3 wakeups,
+ * 2 direct reclaims, 1 compaction, plus kswapd_wake/sleep and the _end lines.
+ * Expect: kernel 3 / 2 / 1; model at least 1 wakeup and 1 direct reclaim; the table has the
+ * three reclaim rows, which a trace without such lines does not.
+ */
+static void test_reclaim_events(void)
+{
+	struct machine *m = small_machine(PCP_POLICY_LINUX_6_18);
+	struct replay_options o;
+	struct replay_result r;
+	struct tbuf t = { 0 };
+	char err[512];
+
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	quiet_options(&o);
+	for (int i = 0; i < 127; i++)
+		alloc_line(&t, 0, (unsigned long)i * 512, 9, 1, "GFP_HIGHUSER_MOVABLE");
+	static const char *const reclaim[] = {
+		"vmscan:mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags=GFP_KERNEL",
+		"vmscan:mm_vmscan_kswapd_wake: nid=0 order=0",
+		"vmscan:mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags=GFP_KERNEL",
+		"vmscan:mm_vmscan_direct_reclaim_begin: order=0 gfp_flags=GFP_KERNEL",
+		"vmscan:mm_vmscan_direct_reclaim_end: nr_reclaimed=32",
+		"vmscan:mm_vmscan_wakeup_kswapd: nid=0 order=0 gfp_flags=GFP_KERNEL",
+		"vmscan:mm_vmscan_direct_reclaim_begin: order=0 gfp_flags=GFP_KERNEL",
+		"vmscan:mm_vmscan_direct_reclaim_end: nr_reclaimed=32",
+		"compaction:mm_compaction_begin: zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x10000 zone_end=0x10000, mode=async",
+		"compaction:mm_compaction_end: zone_start=0x1000 migrate_pfn=0x1000 free_pfn=0x10000 zone_end=0x10000, mode=async status=complete",
+		"vmscan:mm_vmscan_kswapd_sleep: nid=0",
+	};
+	for (int i = 0; i < 400; i++) {
+		alloc_line(&t, 0, 127 * 512 + (unsigned long)i, 0, 0, "GFP_KERNEL");
+		if (i % 40 == 0 && i / 40 < (int)(sizeof(reclaim) / sizeof(reclaim[0]))) {
+			t.ts += 0.000001;
+			add(&t, "  kswapd0 42 [000] %.6f: %s\n", t.ts, reclaim[i / 40]);
+		}
+	}
+	FILE *saved = m->report;
+	m->report = fopen("/dev/null", "w");
+	CHECK_EQ(replay_buf(m, &t, &o, &r, err, sizeof(err)), 0);
+	fclose(m->report);
+	m->report = saved;
+	CHECK(r.reclaim_events);
+	CHECK_EQ(r.kernel.kswapd_wakeups, 3);
+	CHECK_EQ(r.kernel.direct_reclaims, 2);
+	CHECK_EQ(r.kernel.compactions, 1);
+	CHECK(r.model.kswapd_wakeups >= 1);
+	CHECK(r.model.direct_reclaims >= 1);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	replay_print_table(&r, "reclaim", f);
+	fclose(f);
+	CHECK(out && strstr(out, "| kswapd wakeups per 1,000 allocations") != NULL);
+	CHECK(out && strstr(out, "| direct reclaim entries per 1,000 allocations") != NULL);
+	free(out);
+	replay_result_destroy(&r);
+	machine_destroy(m);
+	/* without the lines: no reclaim rows */
+	m = small_machine(PCP_POLICY_LINUX_6_18);
+	struct tbuf t2 = { 0 };
+	alloc_line(&t2, 0, 0x1000, 0, 0, "GFP_KERNEL");
+	CHECK_EQ(replay_buf(m, &t2, &o, &r, err, sizeof(err)), 0);
+	CHECK(!r.reclaim_events);
+	out = NULL;
+	f = open_memstream(&out, &len);
+	replay_print_table(&r, "plain", f);
+	fclose(f);
+	CHECK(out && strstr(out, "kswapd wakeups") == NULL);
+	free(out);
+	replay_result_destroy(&r);
+	machine_destroy(m);
+	free(t.s);
+	free(t2.s);
+}
+
+/*
  * 4.12, batch 31, high 186, GFP_KERNEL (UNMOVABLE) order-0 blocks:
  *   CPU0 allocates 31 pfns: one refill of 31 (30 hits);
  *   a free of a pfn never allocated: counted, skipped;
@@ -667,6 +751,7 @@ int main(void)
 	test_malformed();
 	test_real_perf_lines();
 	test_json();
+	test_reclaim_events();
 	test_seed_infer();
 	test_tick_phase_and_siblings();
 	test_fidelity_fsmix();
