@@ -33,7 +33,8 @@ void wakeup_kcompactd(pg_data_t *pgdat, int order, int classzone_idx)
 {
 	struct kswapd *k = pgdat->kcompactd;
 
-	if (!order || !k || !kcompactd_node_suitable(pgdat, order, classzone_idx))
+	if (!order || !k || atomic_load_explicit(&pgdat->machine->slow->no_daemons, memory_order_relaxed) ||
+	    !kcompactd_node_suitable(pgdat, order, classzone_idx))
 		return;
 	if (VT_ACTIVE()) {
 		pthread_mutex_lock(&k->lock);

@@ -54,6 +54,21 @@ static bool pgdat_balanced(pg_data_t *pgdat, int order, int classzone_idx)
  * node drops the boosted mode and reclaims as usual. Either way the boost is cleared at
  * the end and kcompactd woken for pageblock_order.
  */
+/* 5.13+ (set_reclaim_active): the zones kswapd works on cap their pcp high (the policy reads it). */
+void set_reclaim_active(pg_data_t *pgdat, int classzone_idx)
+{
+	for (int i = 0; i <= classzone_idx && i < MAX_NR_ZONES; i++)
+		if (managed_zone(&pgdat->node_zones[i]))
+			atomic_fetch_or_explicit(&pgdat->node_zones[i].flags, ZONE_RECLAIM_ACTIVE, memory_order_relaxed);
+}
+
+void clear_reclaim_active(pg_data_t *pgdat, int classzone_idx)
+{
+	for (int i = 0; i <= classzone_idx && i < MAX_NR_ZONES; i++)
+		atomic_fetch_and_explicit(&pgdat->node_zones[i].flags, ~(unsigned long)ZONE_RECLAIM_ACTIVE,
+					  memory_order_relaxed);
+}
+
 static int balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
 {
 	struct kswapd *k = pgdat->kswapd;
@@ -69,6 +84,7 @@ static int balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
 		nr_boost += zone_boosts[i];
 	}
 	bool boosted = nr_boost;
+	set_reclaim_active(pgdat, classzone_idx);
 restart:
 	for (int priority = DEF_PRIORITY; priority >= 1;) {
 		bool balanced = pgdat_balanced(pgdat, sc_order, classzone_idx);
@@ -117,6 +133,7 @@ restart:
 	}
 	if (pgdat_balanced(pgdat, 0, classzone_idx))
 		clear_pgdat_congested(pgdat);
+	clear_reclaim_active(pgdat, classzone_idx);
 	return sc_order;
 }
 
@@ -222,7 +239,9 @@ void wakeup_kswapd(struct zone *zone, int order, enum zone_type classzone_idx)
 	 * (were the node not hopeless; replay compares this with the trace's count) */
 	if (!k->woken && !k->running)
 		k->wake_requests++;
-	if (atomic_load(&k->failures) >= MAX_RECLAIM_RETRIES || k->stop) {
+	/* a replay: the trace's frees are the kernel's reclaim, the model runs no daemon */
+	if (atomic_load(&k->failures) >= MAX_RECLAIM_RETRIES || k->stop ||
+	    atomic_load_explicit(&pgdat->machine->slow->no_daemons, memory_order_relaxed)) {
 		pthread_mutex_unlock(&k->lock);
 		return;
 	}

@@ -399,6 +399,9 @@ struct kswapd {
 	pg_data_t *pgdat;
 };
 void kswapd_stop(pg_data_t *pgdat);
+/* ZONE_RECLAIM_ACTIVE on the node's zones up to classzone_idx (kswapd's balance_pgdat, a replay). */
+void set_reclaim_active(pg_data_t *pgdat, int classzone_idx);
+void clear_reclaim_active(pg_data_t *pgdat, int classzone_idx);
 /* The daemons' thread body and lazy start (alloc/kswapd.c; kcompactd uses them too). */
 void mm_daemon_loop(struct kswapd *k, void (*work)(pg_data_t *pgdat, int order, int classzone_idx));
 bool mm_daemon_start_locked(struct kswapd *k, void *(*main)(void *));
@@ -422,6 +425,7 @@ struct slowpath_state {
 	pthread_mutex_t oom_lock;       /* one OOM killer at a time */
 	_Atomic int oom_no_victim_said;
 	_Atomic unsigned long oom_calls;
+	_Atomic bool no_daemons;        /* kswapd and kcompactd are never started (a replay) */
 	struct page_owner owners[LRU_MAX_OWNERS];
 	_Atomic int nr_owners;
 	struct slowpath_cpu *cpu;       /* [nr_cpus] */

@@ -57,7 +57,7 @@ static void t_moved(void *ctx, struct page *from, struct page *to)
 	atomic_fetch_add(&o->moved, 1);
 }
 
-static const struct page_owner_ops t_ops = { t_evict, t_moved };
+static const struct page_owner_ops t_ops = { .evict = t_evict, .moved = t_moved };
 
 static void towner_init(struct towner *o, struct machine *m, unsigned long npages)
 {

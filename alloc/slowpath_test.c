@@ -36,7 +36,7 @@ static bool t_evict(void *ctx, struct page *page)
 	return true;
 }
 
-static const struct page_owner_ops t_ops = { t_evict, NULL };
+static const struct page_owner_ops t_ops = { .evict = t_evict };
 
 static struct towner *towner_new(struct machine *m)
 {

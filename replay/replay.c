@@ -63,7 +63,7 @@ int replay_sibling(const char *trace, const char *suffix, char *out, size_t outl
 struct model_snap {
 	uint64_t pcp[NR_PCP_STAT_ITEMS];
 	unsigned long ev[NR_VM_EVENT_ITEMS];
-	unsigned long kswapd_wakeups, kcompactd_runs;
+	unsigned long kcompactd_runs;
 };
 
 static void model_snap(struct machine *m, struct model_snap *s)
@@ -78,16 +78,43 @@ static void model_snap(struct machine *m, struct model_snap *s)
 				s->pcp[i] += zone_pcp_stat(zone, (enum pcp_stat_item)i);
 		}
 	all_vm_events(m, s->ev);
-	s->kswapd_wakeups = kswapd_wake_requests(m);
 	s->kcompactd_runs = kcompactd_runs(m);
 }
 
 /* --- the replay --- */
 
+/*
+ * The model's kswapd wakeups, deterministically: the replay does not reclaim (the trace's
+ * frees are the kernel's reclaim), so kswapd's cycle is taken as the kernel's would be:
+ * an allocation that leaves its zone below the low watermark wakes kswapd once, and it
+ * sleeps again when the zone is back above high. armed[zone_id]: asleep.
+ */
+static void kswapd_cycle(struct machine *m, struct replay_result *r, bool *armed, struct page *page)
+{
+	struct zone *zone = page_zone(m, page);
+
+	if (!zone)
+		return;
+	unsigned id = (unsigned)zone->node * MAX_NR_ZONES + zone->idx;
+	long free = zone_page_state_snapshot(zone, NR_FREE_PAGES);
+	if (armed[id] && free < (long)low_wmark_pages(zone)) {
+		armed[id] = false;
+		r->model.kswapd_wakeups++;
+	} else if (!armed[id] && free >= (long)high_wmark_pages(zone)) {
+		armed[id] = true;
+	}
+}
+
 /* The kernel's reclaim events (scripts/capture-trace records them beside the kmem: ones). */
-static void count_reclaim_event(struct replay_result *r, const struct trace_event *ev)
+static void count_reclaim_event(struct machine *m, struct replay_result *r, const struct trace_event *ev)
 {
 #define IS(lit) (ev->name_len == sizeof(lit) - 1 && !memcmp(ev->name, lit, sizeof(lit) - 1))
+	/* the kernel's kswapd at work: the model's zones are reclaiming too (pcp high capped, 5.13+);
+	 * the line's nid= is not parsed: every node (the captures here have one) */
+	if (IS("vmscan:mm_vmscan_kswapd_wake") || IS("vmscan:mm_vmscan_kswapd_sleep"))
+		for (int nid = 0; nid < m->nr_nodes; nid++)
+			(IS("vmscan:mm_vmscan_kswapd_wake") ? set_reclaim_active : clear_reclaim_active)(m->node_data[nid],
+												 MAX_NR_ZONES - 1);
 	if (IS("vmscan:mm_vmscan_wakeup_kswapd"))
 		r->kernel.kswapd_wakeups++;
 	else if (IS("vmscan:mm_vmscan_direct_reclaim_begin"))
@@ -107,12 +134,17 @@ static void count_reclaim_event(struct replay_result *r, const struct trace_even
  * buddy under zone->lock outside every counter (no pcp, no vm event), made an allocated
  * head. NULL when the zone has no free block of that order.
  */
-static struct page *materialize(struct machine *m, uint64_t pfn, unsigned order)
+static struct page *materialize(struct machine *m, struct replay_occupy *occ, uint64_t pfn, unsigned order)
 {
 	struct zone *zone = zone_for_trace_pfn(m, pfn);
 
 	if (!zone || order >= MAX_ORDER)
 		return NULL;
+	if (occ) {
+		/* the memory in use since before the capture: a block of it (any zone when this one has none) */
+		struct page *page = replay_occupy_take(occ, zone, order);
+		return page ? page : replay_occupy_take(occ, NULL, order);
+	}
 	unsigned long *extfrag = &current_binding.cs->vm_events[PGALLOC_EXTFRAG];
 	unsigned long extfrag_before = *extfrag;
 	zone_lock(zone);
@@ -233,7 +265,6 @@ static void fill_model_side(struct replay_result *r, const struct model_snap *a,
 	r->model.extfrag = D_EV(PGALLOC_EXTFRAG);
 	r->model.direct_reclaims = D_EV(ALLOCSTALL_DMA) + D_EV(ALLOCSTALL_DMA32) + D_EV(ALLOCSTALL_NORMAL) +
 				   D_EV(ALLOCSTALL_MOVABLE);
-	r->model.kswapd_wakeups = b->kswapd_wakeups - a->kswapd_wakeups;
 	r->model.compactions = D_EV(COMPACTSTALL) + (b->kcompactd_runs - a->kcompactd_runs);
 	r->extra.pcp_allocs = D_PCP(PCP_STAT_ALLOC);
 	r->extra.pcp_hits = D_PCP(PCP_STAT_HIT);
@@ -307,6 +338,13 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 	bool tick_started = false;
 	int rc = 0, n;
 	int *cpus;
+	struct replay_occupy *occ = NULL;
+	bool armed[MAX_NUMNODES * MAX_NR_ZONES];
+
+	for (size_t i = 0; i < sizeof(armed) / sizeof(armed[0]); i++)
+		armed[i] = true;
+	/* the trace's frees are the kernel's reclaim: no model daemon (and a deterministic replay) */
+	atomic_store(&m->slow->no_daemons, true);
 
 	if (!o) {
 		replay_options_default(&defaults);
@@ -349,6 +387,15 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 		}
 		x->seeded_pages = (uint64_t)s;
 	}
+	/* after the seeds: the buddy's free blocks are the capture's, the lists hold their count on top */
+	if (o->occupy) {
+		occ = replay_occupy_buddyinfo(m, o->occupy, err, errlen);
+		if (!occ) {
+			rc = -1;
+			goto out;
+		}
+		x->occupied_pages = replay_occupy_pages(occ);
+	}
 	model_snap(m, &before);
 
 	const bool ticking = o->tick_ns && m->pcp_policy->vmstat_tick;
@@ -381,7 +428,7 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 			break;
 		}
 		if (ev.type == TRACE_UNKNOWN) {
-			count_reclaim_event(r, &ev);
+			count_reclaim_event(m, r, &ev);
 			continue;
 		}
 		if (ev.cpu >= (uint32_t)m->nr_cpus) {
@@ -433,6 +480,7 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 			page = order < MAX_ORDER ? alloc_pages(gfp, order) : NULL;
 			if (page) {
 				r->model.allocs++;
+				kswapd_cycle(m, r, armed, page);
 				if (*locked != locked_before) {
 					r->model.direct_blocks++;
 					r->model.direct_base_pages += 1ull << order;
@@ -461,7 +509,7 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 					break;
 				cpu_switch((int)ev.cpu);
 				order = (unsigned)ev.order;
-				page = materialize(m, ev.pfn, order);
+				page = materialize(m, occ, ev.pfn, order);
 				if (!page)
 					break;
 				x->frees_unknown_replayed++;
@@ -473,8 +521,12 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 			if (order != (unsigned)ev.order)
 				x->free_order_mismatch++;
 			cpu_switch((int)ev.cpu);
+			struct zone *fz = page_zone(m, page);
 			__free_pages(page, order);
 			r->model.frees++;
+			if (fz && !armed[(unsigned)fz->node * MAX_NR_ZONES + fz->idx] &&
+			    zone_page_state_snapshot(fz, NR_FREE_PAGES) >= (long)high_wmark_pages(fz))
+				armed[(unsigned)fz->node * MAX_NR_ZONES + fz->idx] = true;
 			break;
 		}
 		case TRACE_MM_PAGE_FREE_BATCHED:
@@ -497,6 +549,7 @@ out:
 		r->counts = *trace_counts(rd);
 	fill_kernel_side(r);
 	pfnmap_destroy(&map);
+	replay_occupy_free(occ);        /* its blocks stay allocated: the machine goes with them */
 	cpu_unbind();
 	return rc;
 }
@@ -513,6 +566,14 @@ int replay_trace(struct machine *m, const char *path, const struct replay_option
 	if (!o) {
 		replay_options_default(&defaults);
 		o = &defaults;
+	}
+	struct replay_options with_occupy;
+	char bpath[4096];
+	if (!o->occupy && !o->no_occupy && path && strcmp(path, "-") &&
+	    !replay_sibling(path, "buddyinfo.before", bpath, sizeof(bpath))) {
+		with_occupy = *o;
+		with_occupy.occupy = bpath;
+		o = &with_occupy;
 	}
 	const bool want_plan = (o->pcp_state && o->prefill == REPLAY_PREFILL_INFER) ||
 			       (o->tick_ns && o->tick_phase_ns < 0 && m->pcp_policy->vmstat_tick);

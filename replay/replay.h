@@ -98,6 +98,14 @@ struct replay_options {
 	 */
 	bool replay_unknown_frees;
 	FILE *log;			/* when set: one line per model refill, drain and tick */
+	/*
+	 * A buddyinfo capture (NAME.buddyinfo.before) to occupy the model's memory to: each
+	 * zone keeps the kernel's free blocks, the rest is in use from the start (what the
+	 * kernel had allocated before the capture; frees of such blocks take from it). NULL:
+	 * every managed page free. replay_trace finds the sibling unless no_occupy.
+	 */
+	const char *occupy;
+	bool no_occupy;
 };
 
 void replay_options_default(struct replay_options *o);
@@ -116,7 +124,8 @@ struct replay_side {
 	uint64_t direct_base_pages;
 	uint64_t extfrag;		/* kernel: mm_page_alloc_extfrag lines; model: PGALLOC_EXTFRAG */
 	/* Reclaim (a capture with scripts/capture-trace's vmscan: events; 0 on older ones) */
-	uint64_t kswapd_wakeups;	/* kernel: vmscan:mm_vmscan_wakeup_kswapd; model: kswapd woken */
+	uint64_t kswapd_wakeups;	/* kernel: vmscan:mm_vmscan_wakeup_kswapd; model: allocations that
+					   left a zone below low with kswapd asleep (since above high) */
 	uint64_t direct_reclaims;	/* kernel: vmscan:mm_vmscan_direct_reclaim_begin; model: allocstall */
 	uint64_t compactions;		/* kernel: compaction:mm_compaction_begin; model: compact_stall + kcompactd runs */
 };
@@ -139,6 +148,7 @@ struct replay_model_extra {
 	uint64_t live_max;		/* most trace pfns live at once */
 	uint64_t live_end;
 	uint64_t seeded_pages;		/* pages put on the lists before the first event */
+	uint64_t occupied_pages;	/* pages in use from the start (occupancy; 0: none) */
 	char prefill[16];		/* how: "infer", "movable", "spread", "none" */
 };
 

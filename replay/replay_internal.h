@@ -35,6 +35,16 @@ struct replay_plan {
 };
 
 
+/* --- occupancy: the model's memory as full as the capture's (replay_occupy.c) --- */
+struct replay_occupy;
+/* Carve every zone to NAME.buddyinfo.before's free blocks; NULL with err on failure. */
+struct replay_occupy *replay_occupy_buddyinfo(struct machine *m, const char *path, char *err, size_t errlen);
+/* A block in use before the capture, for a free of one (zone NULL: any); NULL: none left. */
+struct page *replay_occupy_take(struct replay_occupy *o, struct zone *zone, unsigned order);
+unsigned long replay_occupy_pages(const struct replay_occupy *o);
+unsigned long replay_occupy_approximate(const struct replay_occupy *o);
+void replay_occupy_free(struct replay_occupy *o);
+
 /* The median of n tick phases (sorts ph). */
 #define median_phase replay_median_phase
 int64_t median_phase(int64_t *ph, size_t n);

@@ -4,7 +4,7 @@
  *
  *   replay TRACE [--zoneinfo FILE] [--policy NAME] [--json] [--skip-bad]
  *          [--tick-ms N] [--tick-phase-ms N] [--pcp-prefill infer|movable|spread|none]
- *          [--replay-unknown-frees] [--log FILE] [--quiet] [machine options]
+ *          [--replay-unknown-frees] [--no-occupy] [--log FILE] [--quiet] [machine options]
  *
  * The machine: TRACE's capture sibling NAME.zoneinfo.before (NAME.trace.xz ->
  * NAME.zoneinfo.before) unless --zoneinfo, --config, --mem, --nodes or --cpus describe one.
@@ -28,7 +28,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: replay TRACE [--zoneinfo FILE] [--policy NAME] [--json] [--skip-bad]\n"
 		"              [--tick-ms N] [--tick-phase-ms N] [--pcp-prefill infer|movable|spread|none]\n"
-		"              [--replay-unknown-frees] [--log FILE] [--quiet] [machine options]\n"
+		"              [--replay-unknown-frees] [--no-occupy] [--log FILE] [--quiet] [machine options]\n"
 		"  TRACE             perf script text of the kmem: page events, plain or .xz ('-': stdin)\n"
 		"  --zoneinfo FILE   the machine and its per-CPU lists (default: TRACE's NAME.zoneinfo.before)\n"
 		"  --policy P        linux-6.18 (the default here, whatever the machine options below say)\n"
@@ -46,6 +46,8 @@ static void usage(FILE *out)
 		"                    lists, high at high_min)\n"
 		"  --replay-unknown-frees  replay frees of pfns never seen allocated (allocated before the\n"
 		"                    capture) from blocks taken outside the counters, instead of skipping them\n"
+		"  --no-occupy       start with every managed page free (default: each zone's free blocks\n"
+		"                    as the capture's NAME.buddyinfo.before has them, the rest in use)\n"
 		"  --log FILE        one line per model refill, drain and vmstat tick ('-': stderr)\n"
 		"  --quiet           no warnings about unknown events or gfp names\n\n%s",
 		machine_options_help);
@@ -118,6 +120,8 @@ int main(int argc, char **argv)
 			o.quiet = true;
 		} else if (!strcmp(a, "--replay-unknown-frees")) {
 			o.replay_unknown_frees = true;
+		} else if (!strcmp(a, "--no-occupy")) {
+			o.no_occupy = true;
 		} else if (!strncmp(a, "--log", 5) && (a[5] == '=' || a[5] == '\0')) {
 			val = a[5] == '=' ? a + 6 : (i + 1 < argc ? argv[++i] : NULL);
 			if (!val) {

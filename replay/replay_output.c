@@ -100,7 +100,7 @@ void replay_print_table(const struct replay_result *r, const char *name, FILE *o
 	row_count(out, "refilled base pages (1 << order each)", k->refill_base_pages, mo->refill_base_pages);
 	row_count(out, "drained base pages", k->drain_base_pages, mo->drain_base_pages);
 	if (r->reclaim_events) {
-		row_rate(out, "kswapd wakeups per 1,000 allocations (model: the node unbalanced, kswapd asleep)",
+		row_rate(out, "kswapd wakeups per 1,000 allocations (model: a zone left below low, kswapd asleep since it was above high)",
 			 replay_per_1k(k->kswapd_wakeups, k->allocs), replay_per_1k(mo->kswapd_wakeups, mo->allocs));
 		row_rate(out, "direct reclaim entries per 1,000 allocations (model: allocstall)",
 			 replay_per_1k(k->direct_reclaims, k->allocs), replay_per_1k(mo->direct_reclaims, mo->allocs));
@@ -115,12 +115,14 @@ void replay_print_table(const struct replay_result *r, const char *name, FILE *o
 		     "capture), %s of them replayed from blocks taken outside the counters, the rest skipped; "
 		     "%s frees of failed allocations skipped; %s blocks freed when their pfn was allocated again (untraced frees); "
 		     "%s mm_page_free_batched annotations; %s free-order mismatches; %s pages seeded onto the lists (%s); "
+		     "%s pages in use from the start (the capture's buddyinfo); "
 		     "%" PRIu64 " vmstat ticks (phase %s); %s pfns live at most.\n",
 		thousands(x->alloc_failures, a, sizeof(a)), thousands(x->frees_unknown, b, sizeof(b)),
 		thousands(x->frees_unknown_replayed, (char[32]){ 0 }, 32),
 		thousands(x->frees_of_failed, c, sizeof(c)), thousands(x->frees_untraced, d, sizeof(d)),
 		thousands(x->frees_batched, (char[32]){ 0 }, 32), thousands(x->free_order_mismatch, (char[32]){ 0 }, 32),
-		thousands(x->seeded_pages, (char[32]){ 0 }, 32), x->prefill, x->ticks, phase,
+		thousands(x->seeded_pages, (char[32]){ 0 }, 32), x->prefill, thousands(x->occupied_pages, (char[32]){ 0 }, 32),
+		x->ticks, phase,
 		thousands(x->live_max, (char[32]){ 0 }, 32));
 	if (x->frees_unknown > x->frees_unknown_replayed && (x->frees_unknown - x->frees_unknown_replayed) * 100 > k->frees)
 		fprintf(out, "Note: %.1f%% of the kernel's frees were of blocks allocated before the capture and are "
