@@ -34,6 +34,7 @@ void replay_options_default(struct replay_options *o)
 	o->tick_ns = 1000000000ull;
 	o->tick_phase_ns = -1;
 	o->prefill = REPLAY_PREFILL_INFER;
+	o->replay_unknown_frees = true;
 }
 
 double replay_per_1k(uint64_t num, uint64_t den)

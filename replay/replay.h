@@ -91,10 +91,11 @@ struct replay_options {
 	void *warn_ctx;
 	bool quiet;			/* no reader warnings at all */
 	/*
-	 * Frees of pfns never seen allocated: false (default) counts and skips them; true
-	 * replays them: a block of that order is taken from the model's buddy outside every
-	 * counter (it stands for memory allocated before the capture) and freed on the
-	 * trace's CPU like any other, so the pcp lists see what the kernel's saw.
+	 * Frees of pfns never seen allocated: true (default) replays them: a block of that
+	 * order stands for memory allocated before the capture (from the occupied memory,
+	 * else taken from the model's buddy outside every counter) and is freed on the
+	 * trace's CPU like any other, so the pcp lists see what the kernel's saw (reclaimed
+	 * page cache, under pressure); false counts and skips them.
 	 */
 	bool replay_unknown_frees;
 	FILE *log;			/* when set: one line per model refill, drain and tick */

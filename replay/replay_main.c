@@ -4,7 +4,7 @@
  *
  *   replay TRACE [--zoneinfo FILE] [--policy NAME] [--json] [--skip-bad]
  *          [--tick-ms N] [--tick-phase-ms N] [--pcp-prefill infer|movable|spread|none]
- *          [--replay-unknown-frees] [--no-occupy] [--log FILE] [--quiet] [machine options]
+ *          [--skip-unknown-frees] [--no-occupy] [--log FILE] [--quiet] [machine options]
  *
  * The machine: TRACE's capture sibling NAME.zoneinfo.before (NAME.trace.xz ->
  * NAME.zoneinfo.before) unless --zoneinfo, --config, --mem, --nodes or --cpus describe one.
@@ -28,7 +28,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: replay TRACE [--zoneinfo FILE] [--policy NAME] [--json] [--skip-bad]\n"
 		"              [--tick-ms N] [--tick-phase-ms N] [--pcp-prefill infer|movable|spread|none]\n"
-		"              [--replay-unknown-frees] [--no-occupy] [--log FILE] [--quiet] [machine options]\n"
+		"              [--skip-unknown-frees] [--no-occupy] [--log FILE] [--quiet] [machine options]\n"
 		"  TRACE             perf script text of the kmem: page events, plain or .xz ('-': stdin)\n"
 		"  --zoneinfo FILE   the machine and its per-CPU lists (default: TRACE's NAME.zoneinfo.before)\n"
 		"  --policy P        linux-6.18 (the default here, whatever the machine options below say)\n"
@@ -44,8 +44,9 @@ static void usage(FILE *out)
 		"                    first refill; reads the trace twice), movable (all on the order-0\n"
 		"                    MOVABLE list), spread (over the three order-0 lists) or none (empty\n"
 		"                    lists, high at high_min)\n"
-		"  --replay-unknown-frees  replay frees of pfns never seen allocated (allocated before the\n"
-		"                    capture) from blocks taken outside the counters, instead of skipping them\n"
+		"  --skip-unknown-frees  skip frees of pfns never seen allocated (allocated before the capture)\n"
+		"                    instead of replaying them from memory in use since before it (the default;\n"
+		"                    --replay-unknown-frees says so explicitly)\n"
 		"  --no-occupy       start with every managed page free (default: each zone's free blocks\n"
 		"                    as the capture's NAME.buddyinfo.before has them, the rest in use)\n"
 		"  --log FILE        one line per model refill, drain and vmstat tick ('-': stderr)\n"
@@ -120,6 +121,8 @@ int main(int argc, char **argv)
 			o.quiet = true;
 		} else if (!strcmp(a, "--replay-unknown-frees")) {
 			o.replay_unknown_frees = true;
+		} else if (!strcmp(a, "--skip-unknown-frees")) {
+			o.replay_unknown_frees = false;
 		} else if (!strcmp(a, "--no-occupy")) {
 			o.no_occupy = true;
 		} else if (!strncmp(a, "--log", 5) && (a[5] == '=' || a[5] == '\0')) {

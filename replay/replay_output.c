@@ -127,7 +127,7 @@ void replay_print_table(const struct replay_result *r, const char *name, FILE *o
 	if (x->frees_unknown > x->frees_unknown_replayed && (x->frees_unknown - x->frees_unknown_replayed) * 100 > k->frees)
 		fprintf(out, "Note: %.1f%% of the kernel's frees were of blocks allocated before the capture and are "
 			     "not in the model's figures; the kernel's per-CPU lists did take them: "
-			     "--replay-unknown-frees replays them.\n",
+			     "--skip-unknown-frees skipped them.\n",
 			100.0 * (double)(x->frees_unknown - x->frees_unknown_replayed) / (double)k->frees);
 	if (r->counts.bad_lines || r->kernel_stats.unknown_events || x->gfp_synthesized || x->migratetype_fixed)
 		fprintf(out, "Trace: %s malformed lines skipped, %s unknown events, %s allocations with a raw-hex gfp "
