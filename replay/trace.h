@@ -143,5 +143,7 @@ void trace_summary(const struct trace_reader *r, FILE *out);
 
 /* "mm_page_alloc", ..., "unknown". */
 const char *trace_event_type_name(enum trace_event_type type);
+/* One of scripts/capture-trace's reclaim and compaction events (counted by replay, no warning). */
+bool trace_reclaim_event(const char *name, size_t len);
 
 #endif /* BENCH_REPLAY_TRACE_H */

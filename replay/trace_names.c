@@ -82,13 +82,30 @@ uint32_t unknown_id(struct trace_reader *r, enum trace_unknown_kind kind,
 					    .count = 0, .first_line = r->lineno };
 	r->unk_hash[i] = h;
 	r->unk_slots[slot] = i + 1;
-	if (kind == TRACE_UNKNOWN_EVENT)
+	if (kind == TRACE_UNKNOWN_EVENT && !trace_reclaim_event(s, n))
 		warnf(r, "line %llu: unknown event '%s' (counted, reported once)",
 		      (unsigned long long)r->lineno, snip(s, n, msg, sizeof(msg)));
 	else
 		warnf(r, "line %llu: unknown gfp flag '%s' (counted, reported once)",
 		      (unsigned long long)r->lineno, snip(s, n, msg, sizeof(msg)));
 	return i;
+}
+
+/*
+ * scripts/capture-trace's reclaim and compaction events: no kmem: event of the parser's,
+ * but expected (replay counts them by name), so no warning.
+ */
+bool trace_reclaim_event(const char *s, size_t n)
+{
+	static const char *const names[] = {
+		"vmscan:mm_vmscan_wakeup_kswapd", "vmscan:mm_vmscan_kswapd_wake", "vmscan:mm_vmscan_kswapd_sleep",
+		"vmscan:mm_vmscan_direct_reclaim_begin", "vmscan:mm_vmscan_direct_reclaim_end",
+		"compaction:mm_compaction_begin", "compaction:mm_compaction_end", "compaction:mm_compaction_kcompactd_wake",
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && !memcmp(names[i], s, n))
+			return true;
+	return false;
 }
 
 static void gfp_cache_flush(struct trace_reader *r)
