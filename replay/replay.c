@@ -85,24 +85,38 @@ static void model_snap(struct machine *m, struct model_snap *s)
 /* --- the replay --- */
 
 /*
- * The model's kswapd wakeups, deterministically: the replay does not reclaim (the trace's
- * frees are the kernel's reclaim), so kswapd's cycle is taken as the kernel's would be:
- * an allocation that leaves its zone below the low watermark wakes kswapd once, and it
- * sleeps again when the zone is back above high. armed[zone_id]: asleep.
+ * The model's kswapd wakeups, deterministically. The replay runs no kswapd (the trace's
+ * frees are the kernel's reclaim), so its sleep is taken as the kernel's would be: an
+ * allocation whose slow path found the node unbalanced (wakeup_kswapd's test, the
+ * model's wake requests) wakes it, and it sleeps again once the node is balanced (some
+ * eligible zone at or above its high mark, pgdat_balanced's test at order 0).
+ * armed[nid]: asleep.
  */
-static void kswapd_cycle(struct machine *m, struct replay_result *r, bool *armed, struct page *page)
+static void kswapd_cycle(struct machine *m, struct replay_result *r, bool *armed, unsigned long *requests)
 {
-	struct zone *zone = page_zone(m, page);
+	unsigned long now = kswapd_wake_requests(m);
 
-	if (!zone)
-		return;
-	unsigned id = (unsigned)zone->node * MAX_NR_ZONES + zone->idx;
-	long free = zone_page_state_snapshot(zone, NR_FREE_PAGES);
-	if (armed[id] && free < (long)low_wmark_pages(zone)) {
-		armed[id] = false;
-		r->model.kswapd_wakeups++;
-	} else if (!armed[id] && free >= (long)high_wmark_pages(zone)) {
-		armed[id] = true;
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		if (armed[nid])
+			continue;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &m->node_data[nid]->node_zones[z];
+			if (managed_zone(zone) &&
+			    zone_page_state_snapshot(zone, NR_FREE_PAGES) >= (long)high_wmark_pages(zone)) {
+				armed[nid] = true;
+				break;
+			}
+		}
+	}
+	if (now != *requests) {
+		/* one allocation's requests: the nodes it walked; the first asleep one wakes */
+		for (int nid = 0; nid < m->nr_nodes; nid++)
+			if (armed[nid]) {
+				armed[nid] = false;
+				r->model.kswapd_wakeups++;
+				break;
+			}
+		*requests = now;
 	}
 }
 
@@ -340,7 +354,8 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 	int rc = 0, n;
 	int *cpus;
 	struct replay_occupy *occ = NULL;
-	bool armed[MAX_NUMNODES * MAX_NR_ZONES];
+	bool armed[MAX_NUMNODES];
+	unsigned long wake_requests = kswapd_wake_requests(m);
 
 	for (size_t i = 0; i < sizeof(armed) / sizeof(armed[0]); i++)
 		armed[i] = true;
@@ -481,7 +496,6 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 			page = order < MAX_ORDER ? alloc_pages(gfp, order) : NULL;
 			if (page) {
 				r->model.allocs++;
-				kswapd_cycle(m, r, armed, page);
 				if (*locked != locked_before) {
 					r->model.direct_blocks++;
 					r->model.direct_base_pages += 1ull << order;
@@ -522,12 +536,8 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 			if (order != (unsigned)ev.order)
 				x->free_order_mismatch++;
 			cpu_switch((int)ev.cpu);
-			struct zone *fz = page_zone(m, page);
 			__free_pages(page, order);
 			r->model.frees++;
-			if (fz && !armed[(unsigned)fz->node * MAX_NR_ZONES + fz->idx] &&
-			    zone_page_state_snapshot(fz, NR_FREE_PAGES) >= (long)high_wmark_pages(fz))
-				armed[(unsigned)fz->node * MAX_NR_ZONES + fz->idx] = true;
 			break;
 		}
 		case TRACE_MM_PAGE_FREE_BATCHED:
@@ -536,6 +546,8 @@ int replay_reader(struct machine *m, struct trace_reader *rd, const struct repla
 		default:
 			break;	/* zone_locked, pcpu_drain, extfrag: the kernel side only */
 		}
+		if (ev.type == TRACE_MM_PAGE_ALLOC || ev.type == TRACE_MM_PAGE_FREE)
+			kswapd_cycle(m, r, armed, &wake_requests);
 		if (o->log)
 			log_delta(o->log, m, (int)ev.cpu, logb, trace_event_type_name(ev.type), &ev);
 	}

@@ -125,8 +125,8 @@ struct replay_side {
 	uint64_t direct_base_pages;
 	uint64_t extfrag;		/* kernel: mm_page_alloc_extfrag lines; model: PGALLOC_EXTFRAG */
 	/* Reclaim (a capture with scripts/capture-trace's vmscan: events; 0 on older ones) */
-	uint64_t kswapd_wakeups;	/* kernel: vmscan:mm_vmscan_wakeup_kswapd; model: allocations that
-					   left a zone below low with kswapd asleep (since above high) */
+	uint64_t kswapd_wakeups;	/* kernel: vmscan:mm_vmscan_wakeup_kswapd; model: slow paths that
+					   found the node unbalanced with kswapd asleep (since it was balanced) */
 	uint64_t direct_reclaims;	/* kernel: vmscan:mm_vmscan_direct_reclaim_begin; model: allocstall */
 	uint64_t compactions;		/* kernel: compaction:mm_compaction_begin; model: compact_stall + kcompactd runs */
 };

@@ -100,7 +100,7 @@ void replay_print_table(const struct replay_result *r, const char *name, FILE *o
 	row_count(out, "refilled base pages (1 << order each)", k->refill_base_pages, mo->refill_base_pages);
 	row_count(out, "drained base pages", k->drain_base_pages, mo->drain_base_pages);
 	if (r->reclaim_events) {
-		row_rate(out, "kswapd wakeups per 1,000 allocations (model: a zone left below low, kswapd asleep since it was above high)",
+		row_rate(out, "kswapd wakeups per 1,000 allocations (model: a slow path found the node unbalanced, kswapd asleep since it was balanced)",
 			 replay_per_1k(k->kswapd_wakeups, k->allocs), replay_per_1k(mo->kswapd_wakeups, mo->allocs));
 		row_rate(out, "direct reclaim entries per 1,000 allocations (model: allocstall)",
 			 replay_per_1k(k->direct_reclaims, k->allocs), replay_per_1k(mo->direct_reclaims, mo->allocs));
