@@ -8,6 +8,8 @@
  * machine_destroy. In virtual time it has no thread: the work runs on kswapd's virtual
  * CPU, which is the one that woke it.
  */
+#include <stddef.h>
+
 #include "alloc/internal.h"
 #include "alloc/reclaim.h"
 #include "alloc/vmstat.h"
@@ -67,15 +69,5 @@ void wakeup_kcompactd(pg_data_t *pgdat, int order, int classzone_idx)
 
 unsigned long kcompactd_runs(struct machine *m)
 {
-	unsigned long n = 0;
-
-	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		struct kswapd *k = m->node_data[nid]->kcompactd;
-		if (!k)
-			continue;
-		pthread_mutex_lock(&k->lock);
-		n += k->runs;
-		pthread_mutex_unlock(&k->lock);
-	}
-	return n;
+	return mm_daemon_sum(m, true, offsetof(struct kswapd, runs));
 }

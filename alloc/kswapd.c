@@ -12,6 +12,7 @@
  * never touches a per-CPU list (see alloc/reclaim.h). The thread starts on the first
  * wakeup and stops in machine_destroy (kswapd_stop).
  */
+#include <stddef.h>
 #include <stdio.h>
 
 #include "alloc/internal.h"
@@ -323,34 +324,30 @@ void kswapd_wait_idle(struct machine *m)
 	}
 }
 
-unsigned long kswapd_wake_requests(struct machine *m)
+/* A daemon counter summed over nodes (which: kswapd's or kcompactd's state), under each lock. */
+unsigned long mm_daemon_sum(struct machine *m, bool kcompactd, size_t field)
 {
 	unsigned long n = 0;
 
 	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		struct kswapd *k = m->node_data[nid]->kswapd;
+		struct kswapd *k = kcompactd ? m->node_data[nid]->kcompactd : m->node_data[nid]->kswapd;
 		if (!k)
 			continue;
 		pthread_mutex_lock(&k->lock);
-		n += k->wake_requests;
+		n += *(unsigned long *)((char *)k + field);
 		pthread_mutex_unlock(&k->lock);
 	}
 	return n;
 }
 
+unsigned long kswapd_wake_requests(struct machine *m)
+{
+	return mm_daemon_sum(m, false, offsetof(struct kswapd, wake_requests));
+}
+
 unsigned long kswapd_wakeups(struct machine *m)
 {
-	unsigned long n = 0;
-
-	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		struct kswapd *k = m->node_data[nid]->kswapd;
-		if (!k)
-			continue;
-		pthread_mutex_lock(&k->lock);
-		n += k->wakeups;
-		pthread_mutex_unlock(&k->lock);
-	}
-	return n;
+	return mm_daemon_sum(m, false, offsetof(struct kswapd, wakeups));
 }
 
 static void daemon_stop(struct kswapd *k)

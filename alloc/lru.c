@@ -224,10 +224,9 @@ unsigned long lru_pages(struct machine *m, int nid)
 void page_mark_young(struct machine *m, struct page *page)
 {
 	unsigned long pfn = __page_to_pfn(m, page);
-	struct lru_node *lru = m->node_data[0]->lru;    /* every node shares the machine-wide arrays */
 
-	if (pfn < m->max_pfn)
-		atomic_store_explicit(&lru->young[pfn - lru->start_pfn], 1, memory_order_relaxed);
+	if (pfn < m->max_pfn)   /* the machine-wide array every node's lru->young is */
+		atomic_store_explicit(&m->slow->lru_young[pfn], 1, memory_order_relaxed);
 }
 
 void lru_move_locked(struct lru_node *lru, struct zone *zone, struct page *page, enum lru_list to, bool tail)

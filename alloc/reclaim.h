@@ -255,7 +255,6 @@ static inline bool is_active_lru(enum lru_list l) { return l == LRU_ACTIVE_ANON 
 #define LS_WRITEBACK    0x0080u         /* PG_writeback: I/O in flight */
 #define LS_RECLAIM      0x0100u         /* PG_reclaim: free it as soon as the I/O is done */
 #define LS_SWAPCACHE    0x0200u         /* anon in the swap cache: page->private is its slot */
-#define LRU_ISOLATED    LS_ISOLATED
 static inline unsigned ls_lru(unsigned st) { return (st & LS_LRU_MASK) - 1; }
 
 /* Node counters with the kernel's names (pgdat->vm_stat's; 4.12 names in comments). */
@@ -324,7 +323,6 @@ void lru_free_isolated(struct machine *m, struct page *page);
 /* Compaction: `to` takes isolated `from`'s place on the LRU, same list and state. */
 void lru_migrate(struct machine *m, struct page *from, struct page *to);
 const struct page_owner *lru_owner(struct machine *m, const struct page *page);
-static inline struct lru_node *page_lru(struct machine *m, struct zone *zone) { (void)m; return zone->zone_pgdat->lru; }
 /* Move a page between lists and keep the zone counters: under lru->lock, not isolated. */
 void lru_move_locked(struct lru_node *lru, struct zone *zone, struct page *page, enum lru_list to, bool tail);
 /* The zone counters of a block entering (+) or leaving (-) list l. */
@@ -361,6 +359,7 @@ void writeback_exit(struct machine *m);
 /* The real clock, or the running vCPU's virtual one (ns); and a wait until a time on it. */
 uint64_t mm_now_ns(void);
 void mm_wait_until(uint64_t t);
+bool blockdev_congested(struct blockdev *d);
 /* Every I/O due by now completes (end_page_writeback). */
 void writeback_complete(struct machine *m);
 /* congestion_wait: the next completion or max_ns; false when nothing is in flight. */
@@ -405,6 +404,7 @@ void clear_reclaim_active(pg_data_t *pgdat, int classzone_idx);
 /* The daemons' thread body and lazy start (alloc/kswapd.c; kcompactd uses them too). */
 void mm_daemon_loop(struct kswapd *k, void (*work)(pg_data_t *pgdat, int order, int classzone_idx));
 bool mm_daemon_start_locked(struct kswapd *k, void *(*main)(void *));
+unsigned long mm_daemon_sum(struct machine *m, bool kcompactd, size_t field);
 /* kswapd balanced the node: PGDAT_DIRTY and PGDAT_WRITEBACK clear (clear_pgdat_congested). */
 void clear_pgdat_congested(pg_data_t *pgdat);
 

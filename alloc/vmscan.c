@@ -33,7 +33,6 @@
 #include "alloc/vmstat.h"
 #include "pcp/pcp.h"
 
-#define BLK_CONGESTED_IOS       128     /* a device with this many I/Os in flight is congested */
 #define HZ_10_NS                100000000ull
 
 struct scan_control {
@@ -196,7 +195,7 @@ static enum page_fate shrink_page(struct machine *m, struct lru_node *lru, struc
 	if (dirty && !writeback)
 		st->nr_unqueued_dirty++;
 	struct blockdev *dev = (s & LS_SWAPCACHE) ? &wb->swap : &wb->disk;
-	if (((dirty || writeback) && READ_ONCE(dev->tail) - READ_ONCE(dev->head) >= BLK_CONGESTED_IOS) ||
+	if (((dirty || writeback) && blockdev_congested(dev)) ||
 	    (writeback && (s & LS_RECLAIM)))
 		st->nr_congested++;
 	if (writeback) {

@@ -95,6 +95,15 @@ static uint64_t dev_submit(struct blockdev *d, unsigned long pfn, bool track)
 	return done;
 }
 
+/* 128 I/Os in flight or more: the device is congested (inode_write_congested). */
+bool blockdev_congested(struct blockdev *d)
+{
+	pthread_mutex_lock(&d->lock);
+	bool c = d->tail - d->head >= 128;
+	pthread_mutex_unlock(&d->lock);
+	return c;
+}
+
 /* The earliest completion in flight, or 0 when none is. */
 static uint64_t dev_next(struct blockdev *d)
 {

@@ -64,7 +64,6 @@ int replay_sibling(const char *trace, const char *suffix, char *out, size_t outl
 struct model_snap {
 	uint64_t pcp[NR_PCP_STAT_ITEMS];
 	unsigned long ev[NR_VM_EVENT_ITEMS];
-	unsigned long kcompactd_runs;
 };
 
 static void model_snap(struct machine *m, struct model_snap *s)
@@ -79,7 +78,6 @@ static void model_snap(struct machine *m, struct model_snap *s)
 				s->pcp[i] += zone_pcp_stat(zone, (enum pcp_stat_item)i);
 		}
 	all_vm_events(m, s->ev);
-	s->kcompactd_runs = kcompactd_runs(m);
 }
 
 /* --- the replay --- */
@@ -130,17 +128,15 @@ static void count_reclaim_event(struct machine *m, struct replay_result *r, cons
 		for (int nid = 0; nid < m->nr_nodes; nid++)
 			(IS("vmscan:mm_vmscan_kswapd_wake") ? set_reclaim_active : clear_reclaim_active)(m->node_data[nid],
 												 MAX_NR_ZONES - 1);
+	if (!trace_reclaim_event(ev->name, ev->name_len))
+		return;
+	r->reclaim_events = true;
 	if (IS("vmscan:mm_vmscan_wakeup_kswapd"))
 		r->kernel.kswapd_wakeups++;
 	else if (IS("vmscan:mm_vmscan_direct_reclaim_begin"))
 		r->kernel.direct_reclaims++;
 	else if (IS("compaction:mm_compaction_begin"))
 		r->kernel.compactions++;
-	else if (!IS("vmscan:mm_vmscan_kswapd_wake") && !IS("vmscan:mm_vmscan_kswapd_sleep") &&
-		 !IS("vmscan:mm_vmscan_direct_reclaim_end") && !IS("compaction:mm_compaction_end") &&
-		 !IS("compaction:mm_compaction_kcompactd_wake"))
-		return;
-	r->reclaim_events = true;
 #undef IS
 }
 
@@ -280,7 +276,7 @@ static void fill_model_side(struct replay_result *r, const struct model_snap *a,
 	r->model.extfrag = D_EV(PGALLOC_EXTFRAG);
 	r->model.direct_reclaims = D_EV(ALLOCSTALL_DMA) + D_EV(ALLOCSTALL_DMA32) + D_EV(ALLOCSTALL_NORMAL) +
 				   D_EV(ALLOCSTALL_MOVABLE);
-	r->model.compactions = D_EV(COMPACTSTALL) + (b->kcompactd_runs - a->kcompactd_runs);
+	r->model.compactions = D_EV(COMPACTSTALL);   /* no kcompactd runs in a replay */
 	r->extra.pcp_allocs = D_PCP(PCP_STAT_ALLOC);
 	r->extra.pcp_hits = D_PCP(PCP_STAT_HIT);
 #undef D_PCP

@@ -128,7 +128,7 @@ struct replay_side {
 	uint64_t kswapd_wakeups;	/* kernel: vmscan:mm_vmscan_wakeup_kswapd; model: slow paths that
 					   found the node unbalanced with kswapd asleep (since it was balanced) */
 	uint64_t direct_reclaims;	/* kernel: vmscan:mm_vmscan_direct_reclaim_begin; model: allocstall */
-	uint64_t compactions;		/* kernel: compaction:mm_compaction_begin; model: compact_stall + kcompactd runs */
+	uint64_t compactions;		/* kernel: compaction:mm_compaction_begin; model: compact_stall (no kcompactd in a replay) */
 };
 
 struct replay_model_extra {

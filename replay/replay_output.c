@@ -104,7 +104,7 @@ void replay_print_table(const struct replay_result *r, const char *name, FILE *o
 			 replay_per_1k(k->kswapd_wakeups, k->allocs), replay_per_1k(mo->kswapd_wakeups, mo->allocs));
 		row_rate(out, "direct reclaim entries per 1,000 allocations (model: allocstall)",
 			 replay_per_1k(k->direct_reclaims, k->allocs), replay_per_1k(mo->direct_reclaims, mo->allocs));
-		row_rate(out, "compaction runs per 1,000 allocations (model: compact_stall + kcompactd)",
+		row_rate(out, "compaction runs per 1,000 allocations (model: compact_stall)",
 			 replay_per_1k(k->compactions, k->allocs), replay_per_1k(mo->compactions, mo->allocs));
 	}
 	fprintf(out, "| pcp hit rate (model only: no kernel counter) | - | %.2f%% | |\n",
