@@ -234,62 +234,6 @@ void show_pagetypeinfo(struct machine *m, FILE *f)
 	}
 }
 
-static long node_counter(struct machine *m, int nid, const char *name);
-
-/* 4.12's zoneinfo_show_print: the per-node stats (4.8+) on a node's first populated zone. */
-static void show_zoneinfo_4_12(struct machine *m, FILE *f)
-{
-	const bool v6 = false;
-
-	for (int nid = 0; nid < m->nr_nodes; nid++) {
-		bool node_done = false;
-		for (int z = 0; z < MAX_NR_ZONES; z++) {
-			struct zone *zone = &m->node_data[nid]->node_zones[z];
-			fprintf(f, "Node %d, zone %8s", nid, zone->name);
-			if (populated_zone(zone) && !node_done) {
-				fprintf(f, "\n  per-node stats");
-				/* the node_stat_item lines: all but the two writeback thresholds at the end */
-				for (int i = 0; proc_4_12_node_stats[i + 2]; i++)
-					fprintf(f, "\n      %-12s %ld", proc_4_12_node_stats[i], node_counter(m, nid, proc_4_12_node_stats[i]));
-				node_done = true;
-			}
-			fprintf(f, "\n  pages free     %lu\n        min      %lu\n        low      %lu\n        high     %lu"
-				   "\n        spanned  %lu\n        present  %lu\n        managed  %lu",
-				zone_page_state(zone, NR_FREE_PAGES), min_wmark_pages(zone), low_wmark_pages(zone),
-				high_wmark_pages(zone), zone->spanned_pages, zone->present_pages, zone->managed_pages);
-			fprintf(f, "\n        protection: (%ld", zone->lowmem_reserve[0]);
-			for (int i = 1; i < MAX_NR_ZONES; i++)
-				fprintf(f, ", %ld", zone->lowmem_reserve[i]);
-			fputc(')', f);
-			if (!populated_zone(zone)) {
-				fputc('\n', f);
-				continue;
-			}
-			for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++)
-				fprintf(f, "\n      %-12s %lu", zone_stat_names[i], zone_page_state(zone, (enum zone_stat_item)i));
-			for (int i = 0; i < NR_VM_NUMA_STAT_ITEMS; i++)
-				fprintf(f, "\n      %-12s %lu", numa_stat_names[i], zone_numa_state(zone, (enum numa_stat_item)i));
-			fprintf(f, "\n  pagesets");
-			for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
-				struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
-				if (v6)
-					fprintf(f, "\n    cpu: %i\n              count:    %i\n              high:     %i"
-						   "\n              batch:    %i\n              high_min: %i\n              high_max: %i",
-						cpu, READ_ONCE(ps->pcp.count), READ_ONCE(ps->pcp.high), READ_ONCE(ps->pcp.batch),
-						READ_ONCE(ps->pcp.high_min), READ_ONCE(ps->pcp.high_max));
-				else
-					fprintf(f, "\n    cpu: %i\n              count: %i\n              high:  %i\n              batch: %i",
-						cpu, READ_ONCE(ps->pcp.count), READ_ONCE(ps->pcp.high), READ_ONCE(ps->pcp.batch));
-				fprintf(f, "\n  vm stats threshold: %d", READ_ONCE(ps->stat_threshold));
-			}
-			fprintf(f, "\n  node_unreclaimable:  %u\n  start_pfn:           %lu", 0u, zone->zone_start_pfn);
-			if (!v6)
-				fprintf(f, "\n  node_inactive_ratio: %u", 0u);
-			fputc('\n', f);
-		}
-	}
-}
-
 /* A model counter by its kernel name, for one zone (only != NULL) or summed over every zone. */
 static bool zone_counter(struct machine *m, struct zone *only, const char *name, long *v)
 {
@@ -355,6 +299,52 @@ static long node_counter(struct machine *m, int nid, const char *name)
 	return 0;
 }
 
+/* 4.12's zoneinfo_show_print: the per-node stats (4.8+) on a node's first populated zone. */
+static void show_zoneinfo_4_12(struct machine *m, FILE *f)
+{
+	for (int nid = 0; nid < m->nr_nodes; nid++) {
+		bool node_done = false;
+		for (int z = 0; z < MAX_NR_ZONES; z++) {
+			struct zone *zone = &m->node_data[nid]->node_zones[z];
+			fprintf(f, "Node %d, zone %8s", nid, zone->name);
+			if (populated_zone(zone) && !node_done) {
+				fprintf(f, "\n  per-node stats");
+				/* the node_stat_item lines: all but the two writeback thresholds at the end */
+				for (int i = 0; proc_4_12_node_stats[i + 2]; i++)
+					fprintf(f, "\n      %-12s %ld", proc_4_12_node_stats[i], node_counter(m, nid, proc_4_12_node_stats[i]));
+				node_done = true;
+			}
+			fprintf(f, "\n  pages free     %lu\n        min      %lu\n        low      %lu\n        high     %lu"
+				   "\n        spanned  %lu\n        present  %lu\n        managed  %lu",
+				zone_page_state(zone, NR_FREE_PAGES), min_wmark_pages(zone), low_wmark_pages(zone),
+				high_wmark_pages(zone), zone->spanned_pages, zone->present_pages, zone->managed_pages);
+			fprintf(f, "\n        protection: (%ld", zone->lowmem_reserve[0]);
+			for (int i = 1; i < MAX_NR_ZONES; i++)
+				fprintf(f, ", %ld", zone->lowmem_reserve[i]);
+			fputc(')', f);
+			if (!populated_zone(zone)) {
+				fputc('\n', f);
+				continue;
+			}
+			for (int i = 0; proc_4_12_zone_stats[i]; i++) {
+				long v = 0;
+				zone_counter(m, zone, proc_4_12_zone_stats[i], &v);
+				fprintf(f, "\n      %-12s %ld", proc_4_12_zone_stats[i], v);
+			}
+			fprintf(f, "\n  pagesets");
+			for (int cpu = 0; cpu < m->nr_cpus; cpu++) {
+				struct per_cpu_pageset *ps = zone_pageset(zone, cpu);
+				fprintf(f, "\n    cpu: %i\n              count: %i\n              high:  %i\n              batch: %i",
+					cpu, READ_ONCE(ps->pcp.count), READ_ONCE(ps->pcp.high), READ_ONCE(ps->pcp.batch));
+				fprintf(f, "\n  vm stats threshold: %d", READ_ONCE(ps->stat_threshold));
+			}
+			/* 4.12 prints pgdat->inactive_ratio, which nothing sets since 4.8's inactive_list_is_low */
+			fprintf(f, "\n  node_unreclaimable:  %u\n  start_pfn:           %lu\n  node_inactive_ratio: %u\n", 0u,
+				zone->zone_start_pfn, 0u);
+		}
+	}
+}
+
 /* 6.18's zoneinfo_show_print: the per-node block on a node's first populated zone, boost and promo, cma, Device. */
 static void show_zoneinfo_6_18(struct machine *m, FILE *f)
 {
@@ -413,54 +403,29 @@ void show_zoneinfo(struct machine *m, FILE *f)
 		show_zoneinfo_4_12(m, f);
 }
 
-/* 6.18's /proc/vmstat, every line in its order: the model's value where it keeps one, else 0. */
-static void show_vmstat_6_18(struct machine *m, FILE *f)
-{
-	unsigned long ev[NR_VM_EVENT_ITEMS];
+/* /proc/vmstat's line sets, in order, for each kernel's format */
+static const char *const *const vmstat_sets[][4] = {
+	[PROC_FORMAT_4_12] = { proc_4_12_zone_stats, proc_4_12_node_stats, proc_4_12_events, NULL },
+	[PROC_FORMAT_6_18] = { proc_6_18_vmstat, NULL },
+};
 
-	all_vm_events(m, ev);
-	for (int i = 0; proc_6_18_vmstat[i]; i++) {
-		const char *name = proc_6_18_vmstat[i];
-		long v = 0;
-		if (!zone_counter(m, NULL, name, &v)) {
-			v = node_counter(m, -1, name);
-			for (int e = 0; e < NR_VM_EVENT_ITEMS; e++)
-				if (!strcmp(vm_event_names[e], name))
-					v = (long)ev[e];
-		}
-		fprintf(f, "%s %ld\n", name, v);
-	}
-}
-
-/* The model's counters with the kernel's names (4.12: in the model's order). */
-static void show_vmstat_4_12(struct machine *m, FILE *f)
-{
-	unsigned long ev[NR_VM_EVENT_ITEMS];
-
-	for (int i = 0; i < NR_VM_ZONE_STAT_ITEMS; i++) {
-		long v = 0;
-		zone_counter(m, NULL, zone_stat_names[i], &v);
-		fprintf(f, "%s %ld\n", zone_stat_names[i], v);
-	}
-	for (int i = 0; i < NR_VM_NUMA_STAT_ITEMS; i++) {
-		long v = 0;
-		zone_counter(m, NULL, numa_stat_names[i], &v);
-		fprintf(f, "%s %ld\n", numa_stat_names[i], v);
-	}
-	for (int i = 0; proc_4_12_node_stats[i]; i++)
-		fprintf(f, "%s %ld\n", proc_4_12_node_stats[i], node_counter(m, -1, proc_4_12_node_stats[i]));
-	all_vm_events(m, ev);
-	for (int i = 0; i < NR_VM_EVENT_ITEMS; i++)
-		if (!vm_event_model_only(i))
-			fprintf(f, "%s %lu\n", vm_event_names[i], ev[i]);
-}
-
+/* Every line of the policy's kernel, in its order: the model's value where it keeps one, else 0. */
 void show_vmstat(struct machine *m, FILE *f)
 {
-	if (m->pcp_policy->proc_format == PROC_FORMAT_6_18)
-		show_vmstat_6_18(m, f);
-	else
-		show_vmstat_4_12(m, f);
+	unsigned long ev[NR_VM_EVENT_ITEMS];
+
+	all_vm_events(m, ev);
+	for (const char *const *const *set = vmstat_sets[m->pcp_policy->proc_format]; *set; set++)
+		for (const char *const *name = *set; *name; name++) {
+			long v = 0;
+			if (!zone_counter(m, NULL, *name, &v)) {
+				v = node_counter(m, -1, *name);
+				for (int e = 0; e < NR_VM_EVENT_ITEMS; e++)
+					if (!strcmp(vm_event_names[e], *name))
+						v = (long)ev[e];
+			}
+			fprintf(f, "%s %ld\n", *name, v);
+		}
 }
 
 /* Counters no kernel has: the model's events, and the per-CPU list counters summed over CPUs and zones. */

@@ -112,7 +112,7 @@ void show_zonelists(struct machine *m, FILE *f);
 void show_modelstat(struct machine *m, FILE *f);
 /* Which kernel's /proc line sets the dumps print (a policy's, pcp/pcp.h). */
 enum proc_format { PROC_FORMAT_4_12, PROC_FORMAT_6_18 };
-extern const char *const proc_4_12_node_stats[];
+extern const char *const proc_4_12_zone_stats[], *const proc_4_12_node_stats[], *const proc_4_12_events[];
 extern const char *const proc_6_18_vmstat[], *const proc_6_18_node_stats[], *const proc_6_18_zone_stats[];   /* each node's fallback and __GFP_THISNODE lists */
 /* The dump named what ("buddyinfo", "pagetypeinfo", "zoneinfo", "vmstat", "zonelists"); -1: no such dump. */
 int show_proc(struct machine *m, const char *what, FILE *f);
