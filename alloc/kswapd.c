@@ -84,7 +84,7 @@ static int balance_pgdat(pg_data_t *pgdat, int order, int classzone_idx)
 		zone_boosts[i] = zone_boost(zone);
 		nr_boost += zone_boosts[i];
 	}
-	bool boosted = nr_boost;
+	bool boosted = nr_boost, balanced_out = false;
 	set_reclaim_active(pgdat, classzone_idx);
 restart:
 	for (int priority = DEF_PRIORITY; priority >= 1;) {
@@ -93,8 +93,10 @@ restart:
 			nr_boost = 0;   /* imbalanced: keep the boost for later, reclaim as usual */
 			goto restart;
 		}
-		if (!nr_boost && balanced)
+		if (!nr_boost && balanced) {
+			balanced_out = true;    /* the kernel's "goto out": not a failure */
 			break;
+		}
 		bool raise_priority = !(nr_boost && priority == DEF_PRIORITY - 2);
 		unsigned long nr_to_reclaim = 0;
 		for (int i = 0; i <= classzone_idx; i++) {
@@ -121,7 +123,7 @@ restart:
 		if (stop)
 			break;
 	}
-	if (!total)
+	if (!total && !balanced_out)
 		atomic_fetch_add(&k->failures, 1);
 	if (boosted) {
 		for (int i = 0; i <= classzone_idx && i < MAX_NR_ZONES; i++) {

@@ -93,7 +93,7 @@ struct page_owner_ops {
 #define LRU_DIRTY       0x200u          /* file: dirty (written), written back before it is freed */
 #define LRU_ACTIVE      0x400u          /* start on the active list (a refault whose distance was short) */
 
-#define LRU_MAX_OWNERS          256
+#define LRU_MAX_OWNERS          4096    /* a task and a file for each of 1024 simulated CPUs, and more */
 /* Returns the owner index (>= 1) for lru_add, or -1 when the table is full. */
 int lru_register_owner(struct machine *m, const struct page_owner_ops *ops, void *ctx);
 /* Put an allocated block head on its node's LRU (flags above). */

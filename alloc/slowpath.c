@@ -613,12 +613,12 @@ got_pg:
 struct page *__alloc_pages_slowpath(gfp_t gfp_mask, unsigned int order, struct alloc_context *ac)
 {
 	enum slowpath_outcome outcome = SLOWPATH_FAIL;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = mm_now_ns();      /* virtual time under the simulator */
 
 	VT_CHARGE(SLOWPATH, 1);
 	struct page *page = slowpath(gfp_mask, order, ac, &outcome);
 
 	if (likely(ac->m->slow && current_binding.cs))
-		hist_record(ac->m, outcome, now_ns() - t0);
+		hist_record(ac->m, outcome, mm_now_ns() - t0);
 	return page;
 }

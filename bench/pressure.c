@@ -20,23 +20,8 @@
 #include "bench/max_threads.h"
 #include "bench/pcp_select.h"
 #include "bench/pressure.h"
+#include "bench/pressure_workload.h"
 #include "pcp/pcp.h"
-
-enum pressure_workload { PW_FILE_STREAM, PW_ANON_OVERCOMMIT, PW_MIXED, PW_THP_BURST, NR_PW };
-static const char *const pw_names[NR_PW] = { "file-stream", "anon-overcommit", "mixed", "thp-burst" };
-
-#define THP_ORDER       9
-#define THP_READS       32
-
-struct pressure_thread {
-	struct mm_task *task;
-	struct mm_file *file;
-	unsigned long pos, nr_task, nr_file;
-	uint64_t rng;
-	struct page **thp;              /* [nr_thp]: the burst held */
-	unsigned thp_next, nr_thp;
-	long fails;
-};
 
 struct pressure_cfg {
 	struct machine *m;
@@ -77,25 +62,6 @@ static void barrier(struct pressure_cfg *c, int n)
 			sched_yield();
 }
 
-static inline uint64_t xorshift(uint64_t *s)
-{
-	uint64_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
-
-/* 80 % of touches to the first fifth (the hot set), the rest anywhere. */
-static unsigned long hot_cold(struct pressure_thread *p, unsigned long n)
-{
-	uint64_t r = xorshift(&p->rng);
-
-	if (r % 10 < 8)
-		return (r >> 8) % (n / 5 ? n / 5 : 1);
-	return (r >> 8) % n;
-}
-
 static long node_stat_sum(struct machine *m, enum node_stat_item item)
 {
 	long v = 0;
@@ -105,90 +71,11 @@ static long node_stat_sum(struct machine *m, enum node_stat_item item)
 	return v;
 }
 
-/* One iteration of the workload; false when an allocation failed (or the task was killed). */
-static bool step(struct pressure_cfg *c, struct pressure_thread *p)
-{
-	int r = 0;
-
-	switch (c->w) {
-	case PW_FILE_STREAM:
-		r = file_read(p->file, p->pos);
-		p->pos = (p->pos + 1) % p->nr_file;
-		break;
-	case PW_ANON_OVERCOMMIT:
-		r = task_touch(p->task, hot_cold(p, p->nr_task));
-		break;
-	case PW_MIXED: {
-		unsigned k = (unsigned)(xorshift(&p->rng) % 10);
-		if (k < 5) {
-			r = task_touch(p->task, hot_cold(p, p->nr_task));
-		} else {
-			r = k < 9 ? file_read(p->file, p->pos) : file_write(p->file, p->pos);
-			p->pos = (p->pos + 1) % p->nr_file;
-		}
-		break;
-	}
-	case PW_THP_BURST: {
-		/* a stream, and anon faults among it that pin pages all over memory (no swap: movable only) */
-		for (int i = 0; i < THP_READS; i++) {
-			if (i % 8 == 7) {
-				task_touch(p->task, (xorshift(&p->rng) >> 8) % p->nr_task);
-				continue;
-			}
-			file_read(p->file, p->pos);
-			p->pos = (p->pos + 1) % p->nr_file;
-		}
-		/* a burst: THPs held until an eighth of memory is, then all given back at once */
-		if (p->thp_next == p->nr_thp) {
-			for (unsigned i = 0; i < p->nr_thp; i++)
-				if (p->thp[i]) {
-					__free_pages(p->thp[i], THP_ORDER);
-					p->thp[i] = NULL;
-				}
-			p->thp_next = 0;
-		}
-		p->thp[p->thp_next] = alloc_pages(GFP_TRANSHUGE | __GFP_NOWARN, THP_ORDER);
-		r = p->thp[p->thp_next++] ? 0 : -ENOMEM;
-		break;
-	}
-	case NR_PW:
-		break;
-	}
-	if (r == -ESRCH) {
-		/* the OOM killer took this task: it starts again empty (a new process) */
-		task_exit(p->task);
-	}
-	return r == 0;
-}
-
-static void thread_release(struct pressure_thread *p)
-{
-	for (unsigned i = 0; p->thp && i < p->nr_thp; i++)
-		if (p->thp[i]) {
-			__free_pages(p->thp[i], THP_ORDER);
-			p->thp[i] = NULL;
-		}
-	if (p->task)
-		task_exit(p->task);
-	if (p->file)
-		file_drop(p->file);
-	p->pos = 0;
-	p->thp_next = 0;
-}
-
 static void report(gb_state *s, struct pressure_cfg *c)
 {
 	const unsigned long *a = c->ev0, *b = c->ev1;
 	double allocs = (double)(b[PGALLOC_CALLS] - a[PGALLOC_CALLS]);
 	double k = allocs ? 1000.0 / allocs : 0;
-	static const struct { enum vm_event_item e; const char *name; } per1k[] = {
-		{ PGSCAN_KSWAPD, "pgscan_kswapd" }, { PGSCAN_DIRECT, "pgscan_direct" },
-		{ PGSTEAL_KSWAPD, "pgsteal_kswapd" }, { PGSTEAL_DIRECT, "pgsteal_direct" },
-		{ COMPACTSTALL, "compact_stall" }, { COMPACTSUCCESS, "compact_success" }, { COMPACTFAIL, "compact_fail" },
-		{ KCOMPACTD_WAKE, "compact_daemon_wake" }, { PGMIGRATE_SUCCESS, "pgmigrate_success" },
-		{ KSWAPD_LOW_WMARK_HIT_QUICKLY, "kswapd_low_wmark_hit_quickly" }, { PSWPIN, "pswpin" },
-		{ PSWPOUT, "pswpout" }, { OOM_KILL, "oom_kill" },
-	};
 	char key[96];
 
 	/* every thread reports the same run-wide value; averaged over threads it stays so */
@@ -219,9 +106,9 @@ static void report(gb_state *s, struct pressure_cfg *c)
 	for (int z = 0; z < MAX_NR_ZONES; z++)
 		stall += b[ALLOCSTALL_DMA + z] - a[ALLOCSTALL_DMA + z];
 	gb_counter(s, "allocstall_per_1k_allocs", (double)stall * k, GB_AVG_THREADS);
-	for (size_t i = 0; i < sizeof(per1k) / sizeof(per1k[0]); i++) {
-		snprintf(key, sizeof(key), "%s_per_1k_allocs", per1k[i].name);
-		gb_counter(s, key, (double)(b[per1k[i].e] - a[per1k[i].e]) * k, GB_AVG_THREADS);
+	for (size_t i = 0; i < NR_PRESSURE_PER1K; i++) {
+		snprintf(key, sizeof(key), "%s_per_1k_allocs", pressure_per1k[i].name);
+		gb_counter(s, key, (double)(b[pressure_per1k[i].e] - a[pressure_per1k[i].e]) * k, GB_AVG_THREADS);
 	}
 	gb_counter(s, "workingset_refault_per_1k_allocs", (double)(c->refault1 - c->refault0) * k, GB_AVG_THREADS);
 	gb_counter(s, "fastpath_rate", allocs ? 1.0 - (double)(b[PGALLOC_SLOWPATH] - a[PGALLOC_SLOWPATH]) / allocs : 0,
@@ -241,19 +128,13 @@ static void bm_pressure(gb_state *s, void *argp)
 		return;
 	}
 	struct pressure_thread *p = &c->th[t];
-	p->nr_task = (c->w == PW_ANON_OVERCOMMIT ? c->pages * 5 / 4 : c->w == PW_MIXED ? c->pages / 2 : c->pages / 4) /
-		     (unsigned long)nthreads;
-	p->nr_file = (c->w == PW_MIXED ? c->pages : c->pages * 3 / 2) / (unsigned long)nthreads;
-	p->rng = 0x9e3779b97f4a7c15ull * (uint64_t)(t + 1);
-	p->nr_thp = (unsigned)((c->pages >> THP_ORDER) / 8 / (unsigned long)nthreads);
-	if (!p->nr_thp)
-		p->nr_thp = 1;
+	pressure_thread_share(p, c->w, c->pages, nthreads, t);
 	/* warm up: until memory is full (the first slow-path entry), at most 2 x memory steps */
 	unsigned long e[NR_VM_EVENT_ITEMS];
 	all_vm_events(m, e);
 	unsigned long slow0 = e[PGALLOC_SLOWPATH];
 	for (unsigned long i = 0; i < 2 * c->pages; i++) {
-		step(c, p);
+		pressure_step(c->w, p);
 		if (!(i & 63)) {
 			all_vm_events(m, e);
 			if (e[PGALLOC_SLOWPATH] != slow0)
@@ -271,7 +152,7 @@ static void bm_pressure(gb_state *s, void *argp)
 	barrier(c, nthreads);
 	long fails = 0;
 	while (gb_keep_running(s))
-		if (unlikely(!step(c, p)))
+		if (unlikely(!pressure_step(c->w, p)))
 			fails++;
 	atomic_fetch_add(&c->fails, fails);
 	barrier(c, nthreads);
@@ -284,7 +165,7 @@ static void bm_pressure(gb_state *s, void *argp)
 	}
 	barrier(c, nthreads);
 	report(s, c);
-	thread_release(p);
+	pressure_thread_release(p);
 	barrier(c, nthreads);
 	if (t == 0) {
 		/* everything back: check the machine */
@@ -307,20 +188,6 @@ static void bm_pressure(gb_state *s, void *argp)
 	}
 	barrier(c, nthreads);
 	cpu_unbind();
-}
-
-/* The pressure machine: the base's nodes, CPUs, sysctls and devices, mem_mib per node. */
-static int pressure_desc(struct machine_desc *d, const struct machine_desc *base, unsigned long mem_mib, bool anon,
-			 char *err, size_t errlen)
-{
-	*d = *base;
-	d->movablecore_pages = 0;
-	d->imported = false;
-	if (machine_desc_simple(d, base->nr_nodes, mem_mib << 20, base->nr_cpus, err, errlen))
-		return -1;
-	if (anon && !d->swap_pages)
-		d->swap_pages = (2 * mem_mib * (unsigned long)base->nr_nodes) << (20 - PAGE_SHIFT);
-	return 0;
 }
 
 int register_pressure_workloads(const struct machine_desc *base, unsigned long mem_mib, int max_threads,
@@ -347,8 +214,8 @@ int register_pressure_workloads(const struct machine_desc *base, unsigned long m
 				if (sel && (!sel->policy[pol] || !sel->scheme[sc]))
 					continue;
 				struct machine_desc d;
-				bool anon = w == PW_ANON_OVERCOMMIT || w == PW_MIXED;
-				if (pressure_desc(&d, base, mem_mib, anon, err, sizeof(err))) {
+				if (pressure_machine_desc(&d, base, base->nr_nodes, base->nr_cpus, mem_mib << 20,
+							  (enum pressure_workload)w, err, sizeof(err))) {
 					fprintf(stderr, "pressure: %s\n", err);
 					return -1;
 				}
@@ -367,19 +234,15 @@ int register_pressure_workloads(const struct machine_desc *base, unsigned long m
 				c->pages = (mem_mib << (20 - PAGE_SHIFT)) * (unsigned long)d.nr_nodes;
 				c->th = calloc((size_t)max_threads, sizeof(*c->th));
 				c->nr_threads_made = max_threads;
-				for (int t = 0; t < max_threads; t++) {
-					/* sized for one thread; fewer threads each use a share */
-					if (w != PW_FILE_STREAM)
-						c->th[t].task = task_create(m, c->pages * 5 / 4);
-					if (w != PW_ANON_OVERCOMMIT)
-						c->th[t].file = file_create(m, c->pages * 3 / 2);
-					if (w == PW_THP_BURST)
-						c->th[t].thp = calloc((c->pages >> THP_ORDER) / 8 + 1, sizeof(struct page *));
-				}
+				for (int t = 0; t < max_threads; t++)
+					if (pressure_thread_create(&c->th[t], m, c->w, c->pages)) {
+						fprintf(stderr, "pressure: out of memory for the %s tasks\n", pressure_workload_names[w]);
+						return -1;
+					}
 				snprintf(c->name, sizeof(c->name), "model-%s-%s", pcp_policy((enum pcp_policy_id)pol)->name,
 					 pcp_scheme_name((enum pcp_scheme_id)sc));
-				snprintf(name, sizeof(name), "pressure-%s/%s/order:%d", pw_names[w], c->name,
-					 w == PW_THP_BURST ? THP_ORDER : 0);
+				snprintf(name, sizeof(name), "pressure-%s/%s/order:%d", pressure_workload_names[w], c->name,
+					 w == PW_THP_BURST ? PRESSURE_THP_ORDER : 0);
 				gb_use_real_time(bench_thread_counts(gb_register(name, bm_pressure, c), 1, max_threads,
 								     base->nr_cpus));
 			}

@@ -92,10 +92,58 @@ void vsim_free(struct vsim *s, struct vsim_thread *t, struct page *page, unsigne
 		s->r->remote_frees++;
 }
 
-void vsim_free_quiet(struct vsim *s, int cpu, struct page *page, unsigned order)
+void vsim_quiet_cpu(struct vsim *s, int cpu)
 {
 	vcpu_switch(&s->host, cpu);
+	/* with the world up a wait (writeback, a truncate) moves this clock, not the host's */
+	vt_current = s->world ? &s->th[cpu].vt : NULL;
+}
+
+void vsim_free_quiet(struct vsim *s, int cpu, struct page *page, unsigned order)
+{
+	vsim_quiet_cpu(s, cpu);
 	__free_pages(page, order);
+}
+
+static long workingset_refaults(struct machine *m)
+{
+	long v = 0;
+
+	for (int nid = 0; nid < m->nr_nodes; nid++)
+		v += node_page_state(m->node_data[nid]->lru, WORKINGSET_REFAULT_ANON) +
+		     node_page_state(m->node_data[nid]->lru, WORKINGSET_REFAULT_FILE);
+	return v;
+}
+
+void vsim_measure_restart(struct vsim *s)
+{
+	struct vsim_result *r = s->r;
+
+	vcpu_read_counters(s->m, &s->before);
+	s->refault0 = workingset_refaults(s->m);
+	slowpath_latency_reset(s->m);
+	r->ops = r->allocs = r->frees = r->alloc_failures = r->remote_frees = r->kswapd_runs = 0;
+	r->alloc_ps = r->free_ps = r->access_ps = 0;
+	s->nr_lat = 0;
+	for (int i = 0; i < s->nr_cpus + s->nr_nodes; i++) {
+		struct vsim_thread *t = &s->th[i];
+		memset(t->vt.nr, 0, sizeof(t->vt.nr));
+		t->vt.wait_ps = t->vt.lock_acquisitions = t->vt.lock_contended = t->vt.pcp_trylock_fails = 0;
+		t->idle_ps = 0;
+		t->start_ps = t->vt.clock;
+	}
+}
+
+int vsim_busiest_node_cpus(const struct vsim *s)
+{
+	int busiest = 0, on[MAX_NUMNODES] = { 0 };
+
+	for (int c = 0; c < s->p.nr_cpus; c++) {
+		int n = vt_topology_node(&s->p.topology, c);
+		if (++on[n] > busiest)
+			busiest = on[n];
+	}
+	return busiest;
 }
 
 /* --- the heap of runnable threads, by (clock, id) ------------------------------------ */
@@ -179,23 +227,18 @@ static struct machine *build_machine(struct vsim *s, char *err, size_t errlen)
 	else
 		machine_desc_default(d);
 	unsigned long per_node = p->mem_per_node;
-	if (!per_node) {
+	if (!per_node && !s->ops->machine_desc) {
 		/*
 		 * What the busiest node's CPUs hold (each allocates locally), a quarter to spare, and
 		 * 4 GiB more: node 0's DMA32 zone takes its first 4 GiB, and the workload should fit
 		 * in ZONE_NORMAL (a nearly empty Normal zone above DMA32 is another experiment).
 		 */
-		int busiest = 0, on[MAX_NUMNODES] = { 0 };
-		for (int c = 0; c < p->nr_cpus; c++) {
-			int n = vt_topology_node(t, c);
-			if (++on[n] > busiest)
-				busiest = on[n];
-		}
-		unsigned long pages = s->ops->pages_per_cpu(s) * (unsigned long)busiest;
+		unsigned long pages = s->ops->pages_per_cpu(s) * (unsigned long)vsim_busiest_node_cpus(s);
 		per_node = (pages + pages / 4) * PAGE_SIZE + (4UL << 30);
 		per_node = (per_node + (128UL << 20) - 1) & ~((128UL << 20) - 1);
 	}
-	if (machine_desc_simple(d, nodes, per_node, cpus, err, errlen)) {
+	if (s->ops->machine_desc ? s->ops->machine_desc(s, d, nodes, cpus, err, errlen)
+				 : machine_desc_simple(d, nodes, per_node, cpus, err, errlen)) {
 		free(d);
 		return NULL;
 	}
@@ -234,6 +277,33 @@ static uint64_t fnv(uint64_t h, uint64_t x)
 	return h;
 }
 
+/* The kernel's reclaim figures over the measurement (vsim_reclaim). */
+static void reclaim_figures(struct vsim *s, const struct vcpu_counters *d)
+{
+	struct vsim_reclaim *rc = &s->r->reclaim;
+	const unsigned long *ev = d->vm_events;
+
+	rc->allocs = ev[PGALLOC_CALLS];
+	double k = rc->allocs ? 1000.0 / (double)rc->allocs : 0;
+	unsigned long stall = 0;
+	for (int z = 0; z < MAX_NR_ZONES; z++)
+		stall += ev[ALLOCSTALL_DMA + z];
+	rc->slowpath_entries_per_1k_allocs = (double)ev[PGALLOC_SLOWPATH] * k;
+	rc->allocstall_per_1k_allocs = (double)stall * k;
+	rc->workingset_refault_per_1k_allocs = (double)(workingset_refaults(s->m) - s->refault0) * k;
+	for (size_t i = 0; i < NR_PRESSURE_PER1K; i++)
+		rc->per1k[i] = (double)ev[pressure_per1k[i].e] * k;
+	for (int o = 0; o <= NR_SLOWPATH_OUTCOMES; o++) {
+		struct slowpath_latency l;
+		slowpath_latency(s->m, o == NR_SLOWPATH_OUTCOMES ? SLOWPATH_ALL : o, &l);
+		rc->outcome[o].count = l.count;
+		rc->outcome[o].p50_ns = (double)l.p50_ns;
+		rc->outcome[o].p99_ns = (double)l.p99_ns;
+		rc->outcome[o].p999_ns = (double)l.p999_ns;
+		rc->outcome[o].max_ns = (double)l.max_ns;
+	}
+}
+
 static void finish(struct vsim *s, const struct vcpu_counters *before, const struct vcpu_counters *after)
 {
 	struct vsim_result *r = s->r;
@@ -251,13 +321,13 @@ static void finish(struct vsim *s, const struct vcpu_counters *before, const str
 		r->lock_contended += c->lock_contended;
 		r->pcp_trylock_fails += c->pcp_trylock_fails;
 		if (i < s->nr_cpus) {
-			r->busy_ps += c->clock - s->th[i].idle_ps;
+			r->busy_ps += c->clock - s->th[i].start_ps - s->th[i].idle_ps;
 			if (c->clock > r->makespan_ps)
 				r->makespan_ps = c->clock;
 		}
 	}
 	/* kswapd's work is not a CPU's busy time; its charges are in steps and charged_ps */
-	r->ns_per_op = r->ops ? (double)(r->alloc_ps + r->free_ps) / 1000.0 / (double)r->ops : 0;
+	r->ns_per_op = r->ops ? (double)(r->alloc_ps + r->free_ps + r->access_ps) / 1000.0 / (double)r->ops : 0;
 	r->alloc_ns = r->allocs + r->alloc_failures ? (double)r->alloc_ps / 1000.0 / (double)(r->allocs + r->alloc_failures) : 0;
 	r->free_ns = r->frees ? (double)r->free_ps / 1000.0 / (double)r->frees : 0;
 	r->zone_lock_share = r->busy_ps ? (double)r->wait_ps / (double)r->busy_ps : 0;
@@ -273,6 +343,9 @@ static void finish(struct vsim *s, const struct vcpu_counters *before, const str
 	r->slowpath_p99_ns = pct_ns(s->lat, s->nr_lat, 0.99);
 	r->slowpath_p999_ns = pct_ns(s->lat, s->nr_lat, 0.999);
 	r->slowpath_max_ns = s->nr_lat ? (double)s->lat[s->nr_lat - 1] / 1000.0 : 0;
+	reclaim_figures(s, &d);
+	if (s->ops->finish)
+		s->ops->finish(s, &d);
 	uint64_t h = vcpu_buddyinfo_hash(s->m);
 	for (int i = 0; i < s->nr_cpus + s->nr_nodes; i++)
 		h = fnv(h, s->th[i].vt.clock);
@@ -299,6 +372,9 @@ int vsim_check(const struct vsim_params *p, char *err, size_t errlen)
 		return errf(err, errlen, "vtime: order %u; 0..%d", p->order, MAX_ORDER - 1);
 	if (p->workload == VSIM_PAGE_FAULT && p->order)
 		return errf(err, errlen, "vtime: page-fault allocates order-0 pages; --order %u does not apply", p->order);
+	if (vsim_workload_is_pressure(p->workload) && p->order)
+		return errf(err, errlen, "vtime: %s's orders are its own (0, and 9 for thp-burst); --order %u does not apply",
+			    vsim_workload_name[p->workload], p->order);
 	if (p->workload == VSIM_TEMPLATE && !p->template_path)
 		return errf(err, errlen, "vtime: the template workload needs a trace (--template TRACE)");
 	if (p->workload != VSIM_TEMPLATE && p->template_path)
@@ -309,7 +385,8 @@ int vsim_check(const struct vsim_params *p, char *err, size_t errlen)
 	if ((p->working_set || p->rounds) && p->workload != VSIM_PAGE_FAULT)
 		return errf(err, errlen, "vtime: --working-set and --rounds are page-fault's; %s does not take them", wl);
 	if (p->blocks && (p->workload == VSIM_PAGE_FAULT || p->workload == VSIM_TEMPLATE))
-		return errf(err, errlen, "vtime: --blocks is for repeat, bulk, rand and remote; %s does not take it", wl);
+		return errf(err, errlen, "vtime: --blocks is for repeat, bulk, rand, remote and the pressure workloads; "
+				  "%s does not take it", wl);
 	if (p->order && p->workload == VSIM_TEMPLATE)
 		return errf(err, errlen, "vtime: a template's orders are its trace's; --order %u does not apply", p->order);
 	if (!p->thisnode && p->workload != VSIM_REPEAT && p->workload != VSIM_BULK && p->workload != VSIM_RAND)
@@ -321,7 +398,7 @@ int vsim_check(const struct vsim_params *p, char *err, size_t errlen)
 int vsim_run(const struct vsim_params *pin, struct vsim_result *r, char *err, size_t errlen)
 {
 	struct vsim s = { .p = *pin, .r = r };
-	struct vcpu_counters before, after;
+	struct vcpu_counters after;
 	struct heap hp = { 0 };
 	int ret = -1;
 
@@ -373,7 +450,8 @@ int vsim_run(const struct vsim_params *pin, struct vsim_result *r, char *err, si
 	free(socket_of);
 	if (wr)
 		goto teardown;
-	vcpu_read_counters(s.m, &before);
+	s.world = true;
+	vsim_measure_restart(&s);
 
 	for (int i = 0; i < s.nr_cpus; i++)
 		heap_push(&hp, &s.th[i]);
@@ -441,11 +519,17 @@ int vsim_run(const struct vsim_params *pin, struct vsim_result *r, char *err, si
 	r->cpus = s.nr_cpus;
 	vt_topology_format(&s.p.topology, r->topology, sizeof(r->topology));
 	vcpu_read_counters(s.m, &after);
-	finish(&s, &before, &after);
+	finish(&s, &s.before, &after);
 	ret = 0;
+	/* with the world up: what the teardown waits for (writeback) passes in virtual time */
+	s.ops->teardown(&s);
+	vt_current = NULL;
+	s.world = false;
 	vt_world_exit();
+	goto detach;
 teardown:
 	vt_current = NULL;
+	s.world = false;
 	s.ops->teardown(&s);
 detach:
 	vcpu_detach(&s.host);
@@ -471,7 +555,7 @@ void vsim_result_json(const struct vsim_params *p, const struct vsim_result *r, 
 		 "\"slowpath_p999_ns\": %.3f, \"slowpath_max_ns\": %.3f, \"ops\": %lu, \"allocs\": %lu, \"frees\": %lu, "
 		 "\"alloc_failures\": %lu, \"remote_frees\": %lu, \"lock_acquisitions\": %llu, \"lock_contended\": %llu, "
 		 "\"pcp_trylock_fails\": %llu, \"kswapd_runs\": %lu, \"makespan_ns\": %.3f, \"host_seconds\": %.6f, "
-		 "\"ops_per_host_second\": %.0f, \"digest\": \"%016llx\"}",
+		 "\"ops_per_host_second\": %.0f, \"digest\": \"%016llx\", \"reclaim\": ",
 		 pcp_policy(p->policy)->name, p->scheme == PCP_SCHEME_OWNER ? "owner" : "trylock",
 		 vsim_workload_name[p->workload], p->order, r->cpus, r->topology, r->ns_per_op, r->alloc_ns, r->free_ns,
 		 r->zone_lock_share, r->zone_lock_acquisitions_per_1k_allocs, r->refill_pages_per_1k_allocs,
@@ -481,4 +565,20 @@ void vsim_result_json(const struct vsim_params *p, const struct vsim_result *r, 
 		 (unsigned long long)r->lock_contended, (unsigned long long)r->pcp_trylock_fails, r->kswapd_runs,
 		 (double)r->makespan_ps / 1000.0, r->host_seconds, r->ops_per_host_second,
 		 (unsigned long long)r->digest);
+	size_t n = strlen(buf);
+	const struct vsim_reclaim *rc = &r->reclaim;
+#define APPEND(...) (n += (size_t)snprintf(buf + (n < len ? n : len), n < len ? len - n : 0, __VA_ARGS__))
+	APPEND("{\"allocs\": %lu, \"slowpath_entries_per_1k_allocs\": %.4f, \"allocstall_per_1k_allocs\": %.4f, "
+	       "\"workingset_refault_per_1k_allocs\": %.4f", rc->allocs, rc->slowpath_entries_per_1k_allocs,
+	       rc->allocstall_per_1k_allocs, rc->workingset_refault_per_1k_allocs);
+	for (size_t i = 0; i < NR_PRESSURE_PER1K; i++)
+		APPEND(", \"%s_per_1k_allocs\": %.4f", pressure_per1k[i].name, rc->per1k[i]);
+	for (int o = 0; o <= NR_SLOWPATH_OUTCOMES; o++) {
+		const char *on = o == NR_SLOWPATH_OUTCOMES ? "all" : slowpath_outcome_names[o];
+		APPEND(", \"slowpath_%s\": {\"count\": %lu, \"p50_ns\": %.0f, \"p99_ns\": %.0f, \"p999_ns\": %.0f, "
+		       "\"max_ns\": %.0f}", on, rc->outcome[o].count, rc->outcome[o].p50_ns, rc->outcome[o].p99_ns,
+		       rc->outcome[o].p999_ns, rc->outcome[o].max_ns);
+	}
+	APPEND("}}");
+#undef APPEND
 }

@@ -20,6 +20,8 @@
 #include <stdint.h>
 
 #include "alloc/machine.h"
+#include "alloc/reclaim.h"
+#include "bench/pressure_workload.h"
 #include "vtime/costs.h"
 
 /* X(id, name, what) */
@@ -29,7 +31,11 @@
 	X(RAND, "rand", "as bulk, but the blocks are shuffled across CPUs before the frees (LLFree's rand)") \
 	X(PAGE_FAULT, "page-fault", "order-0 movable pages up to a per-CPU working set, then all freed (will-it-scale page_fault1)") \
 	X(REMOTE, "remote", "CPU c allocates, CPU c+1 frees what c allocated (producer/consumer ring)") \
-	X(TEMPLATE, "template", "a captured trace's per-CPU streams, replicated onto the CPUs (--template TRACE)")
+	X(TEMPLATE, "template", "a captured trace's per-CPU streams, replicated onto the CPUs (--template TRACE)") \
+	X(PRESSURE_FILE_STREAM, "pressure-file-stream", "each CPU streams its file, 1.5 x memory in all (page cache reclaim)") \
+	X(PRESSURE_ANON_OVERCOMMIT, "pressure-anon-overcommit", "each CPU a task, 1.25 x memory in all, 80 % hot (swap, refaults)") \
+	X(PRESSURE_MIXED, "pressure-mixed", "tasks and files: touches, reads and writes (swap, dirty pages, writeback)") \
+	X(PRESSURE_THP_BURST, "pressure-thp-burst", "order-9 bursts among a file stream and pinned anon pages (compaction)")
 
 enum vsim_workload {
 #define VSIM_WL_ENUM(id, name, what) VSIM_##id,
@@ -41,6 +47,12 @@ extern const char *const vsim_workload_name[NR_VSIM_WORKLOADS];
 extern const char *const vsim_workload_what[NR_VSIM_WORKLOADS];
 /* By name: the workload, or -1. */
 int vsim_workload_by_name(const char *name);
+/* The pressure workloads (bench/pressure_workload.h's, in its order): tasks and files on a
+ * machine they overcommit, each op one access (vtime/sim_pressure.c). */
+static inline bool vsim_workload_is_pressure(enum vsim_workload w)
+{
+	return w >= VSIM_PRESSURE_FILE_STREAM && w <= VSIM_PRESSURE_THP_BURST;
+}
 
 struct vsim_params {
 	enum pcp_policy_id policy;
@@ -51,18 +63,33 @@ struct vsim_params {
 	struct vt_topology topology;    /* sockets 0: one socket of nr_cpus cores, one node */
 	struct vt_costs costs;
 	uint64_t seed;
-	unsigned long blocks;           /* per CPU: bulk/rand blocks, repeat pairs, remote blocks; 0: default */
+	unsigned long blocks;           /* per CPU: bulk/rand blocks, repeat pairs, remote blocks, pressure
+					 * accesses measured; 0: default */
 	unsigned long working_set;      /* page-fault: pages per CPU; 0: 32768 (128 MiB) */
 	unsigned rounds;                /* page-fault: fill-and-free rounds; 0: 1 */
 	const char *template_path;      /* template: the trace */
 	const struct machine_desc *base;/* machine options (sysctls, scheme ...); NULL: the default */
-	unsigned long mem_per_node;     /* bytes; 0: what the workload needs, computed */
+	unsigned long mem_per_node;     /* bytes; 0: what the workload needs, computed (pressure: 32 MiB
+					 * per CPU of the busiest node, at least 256 MiB) */
 	bool thisnode;                  /* repeat, bulk, rand: __GFP_THISNODE (LLFree's module's); false refused elsewhere */
 };
 
 /* Defaults: linux-6.18 owner, bulk order 0, 1 CPU, seed 1, thisnode, the workloads' own sizes
  * (0). A size or flag the workload does not read is refused by vsim_run, never ignored. */
 void vsim_params_default(struct vsim_params *p);
+
+/* The kernel's reclaim figures over the measured ops (every workload; pressure's are not 0). */
+struct vsim_reclaim {
+	unsigned long allocs;           /* alloc_pages calls (the model's pgalloc_calls) */
+	double slowpath_entries_per_1k_allocs;
+	double allocstall_per_1k_allocs;
+	double workingset_refault_per_1k_allocs;        /* anon + file */
+	double per1k[NR_PRESSURE_PER1K];                /* pressure_per1k[i].name, per 1000 allocs */
+	struct {
+		unsigned long count;
+		double p50_ns, p99_ns, p999_ns, max_ns; /* virtual time, the slow path's histogram */
+	} outcome[NR_SLOWPATH_OUTCOMES + 1];            /* slowpath_outcome_names[]; [NR]: all */
+};
 
 struct vsim_result {
 	int cpus;
@@ -74,6 +101,7 @@ struct vsim_result {
 	uint64_t wait_ps;               /* of busy: queued for zone->lock */
 	uint64_t charged_ps;            /* of busy: sum of steps x costs */
 	uint64_t alloc_ps, free_ps;     /* busy time inside alloc and free ops */
+	uint64_t access_ps;             /* pressure: busy time inside accesses (their allocations, reclaim, I/O waits) */
 	uint64_t steps[VT_NR_STEPS];    /* over CPUs and kswapds */
 	uint64_t lock_acquisitions, lock_contended, pcp_trylock_fails;
 	unsigned long kswapd_runs;
@@ -89,6 +117,7 @@ struct vsim_result {
 	double host_seconds;            /* the run's loop, host wall time */
 	double ops_per_host_second;
 	uint64_t digest;                /* FNV-1a of the machine's buddyinfo and every clock: one number to compare */
+	struct vsim_reclaim reclaim;
 };
 
 /* The parameters alone (what vsim_run checks first): 0, or -1 with err naming what is wrong. */
@@ -96,7 +125,8 @@ int vsim_check(const struct vsim_params *p, char *err, size_t errlen);
 /* Run one simulation.  0, or -1 with err naming what was wrong. */
 int vsim_run(const struct vsim_params *p, struct vsim_result *r, char *err, size_t errlen);
 
-/* One line of JSON (no newline): every field of r, plus policy/scheme/workload. */
+/* One line of JSON (no newline): every field of r, plus policy/scheme/workload; the reclaim
+ * figures as an object "reclaim". */
 void vsim_result_json(const struct vsim_params *p, const struct vsim_result *r, char *buf, size_t len);
 
 #endif /* VTIME_SIM_H */

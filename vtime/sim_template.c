@@ -256,5 +256,6 @@ static void template_teardown(struct vsim *s)
 	tp->copy = NULL;
 }
 
-const struct vsim_workload_ops vsim_template_ops = { template_pages, template_setup, template_next, NULL,
-						     template_teardown };
+const struct vsim_workload_ops vsim_template_ops = {
+	.pages_per_cpu = template_pages, .setup = template_setup, .next = template_next, .teardown = template_teardown,
+};

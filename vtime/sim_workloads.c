@@ -241,11 +241,22 @@ static void remote_teardown(struct vsim *s)
 
 /* --- the table ------------------------------------------------------------------------------ */
 
-static const struct vsim_workload_ops repeat_ops = { repeat_pages, repeat_setup, repeat_next, NULL, teardown_blocks };
-static const struct vsim_workload_ops bulk_ops = { bulk_pages, bulk_setup, bulk_next, NULL, teardown_blocks };
-static const struct vsim_workload_ops rand_ops = { bulk_pages, bulk_setup, bulk_next, rand_barrier, teardown_blocks };
-static const struct vsim_workload_ops pf_ops = { pf_pages, pf_setup, pf_next, NULL, teardown_blocks };
-static const struct vsim_workload_ops remote_ops = { remote_pages, remote_setup, remote_next, NULL, remote_teardown };
+static const struct vsim_workload_ops repeat_ops = {
+	.pages_per_cpu = repeat_pages, .setup = repeat_setup, .next = repeat_next, .teardown = teardown_blocks,
+};
+static const struct vsim_workload_ops bulk_ops = {
+	.pages_per_cpu = bulk_pages, .setup = bulk_setup, .next = bulk_next, .teardown = teardown_blocks,
+};
+static const struct vsim_workload_ops rand_ops = {
+	.pages_per_cpu = bulk_pages, .setup = bulk_setup, .next = bulk_next, .barrier = rand_barrier,
+	.teardown = teardown_blocks,
+};
+static const struct vsim_workload_ops pf_ops = {
+	.pages_per_cpu = pf_pages, .setup = pf_setup, .next = pf_next, .teardown = teardown_blocks,
+};
+static const struct vsim_workload_ops remote_ops = {
+	.pages_per_cpu = remote_pages, .setup = remote_setup, .next = remote_next, .teardown = remote_teardown,
+};
 
 const struct vsim_workload_ops *const vsim_workload_ops[NR_VSIM_WORKLOADS] = {
 	[VSIM_REPEAT] = &repeat_ops,
@@ -254,4 +265,8 @@ const struct vsim_workload_ops *const vsim_workload_ops[NR_VSIM_WORKLOADS] = {
 	[VSIM_PAGE_FAULT] = &pf_ops,
 	[VSIM_REMOTE] = &remote_ops,
 	[VSIM_TEMPLATE] = &vsim_template_ops,
+	[VSIM_PRESSURE_FILE_STREAM] = &vsim_pressure_ops,
+	[VSIM_PRESSURE_ANON_OVERCOMMIT] = &vsim_pressure_ops,
+	[VSIM_PRESSURE_MIXED] = &vsim_pressure_ops,
+	[VSIM_PRESSURE_THP_BURST] = &vsim_pressure_ops,
 };

@@ -35,7 +35,7 @@ static void usage(FILE *f)
 		"policies: %s; schemes: owner, trylock\nworkloads:\n",
 		PCP_POLICY_NAMES);
 	for (int w = 0; w < NR_VSIM_WORKLOADS; w++)
-		fprintf(f, "  %-11s %s\n", vsim_workload_name[w], vsim_workload_what[w]);
+		fprintf(f, "  %-24s %s\n", vsim_workload_name[w], vsim_workload_what[w]);
 }
 
 static int __attribute__((format(printf, 1, 2))) die(const char *fmt, ...)
@@ -241,8 +241,13 @@ int main(int argc, char **argv)
 			return die("%s", err);
 	}
 	int rows = 0, failed = 0;
+	bool pressure = vsim_workload_is_pressure(p.workload);
 	if (json)
 		printf("[\n");
+	else if (pressure)
+		printf("%-12s %-7s %-24s %5s %10s %8s %8s %9s %9s %8s %9s %9s %7s %9s %9s %9s %7s\n", "policy", "scheme",
+		       "workload", "cpus", "ns/access", "lock%", "slow/1k", "stall/1k", "scan_k/1k", "scan_d/1k", "cstall/1k",
+		       "refault/1k", "oom/1k", "slow_p50", "slow_p99", "slow_p999", "fails");
 	else
 		printf("%-12s %-7s %-10s %5s %5s %10s %10s %10s %8s %9s %9s %9s %8s %9s %10s\n", "policy", "scheme",
 		       "workload", "order", "cpus", "ns/op", "alloc_ns", "free_ns", "lock%", "refill/1k", "drain/1k",
@@ -264,9 +269,17 @@ int main(int argc, char **argv)
 					continue;
 				}
 				if (json) {
-					char buf[4096];
+					char buf[8192];
 					vsim_result_json(&q, &r, buf, sizeof(buf));
 					printf("%s  %s", rows ? ",\n" : "", buf);
+				} else if (pressure) {
+					const struct vsim_reclaim *rc = &r.reclaim;
+					printf("%-12s %-7s %-24s %5d %10.1f %8.2f %8.2f %9.3f %9.1f %8.1f %9.3f %9.2f %7.3f %9.0f %9.0f %9.0f %7lu\n",
+					       pcp_policy(q.policy)->name, pcp_scheme_name(q.scheme), vsim_workload_name[q.workload],
+					       r.cpus, r.ns_per_op, 100.0 * r.zone_lock_share, rc->slowpath_entries_per_1k_allocs,
+					       rc->allocstall_per_1k_allocs, rc->per1k[0], rc->per1k[1], rc->per1k[4],
+					       rc->workingset_refault_per_1k_allocs, rc->per1k[NR_PRESSURE_PER1K - 1],
+					       r.slowpath_p50_ns, r.slowpath_p99_ns, r.slowpath_p999_ns, r.alloc_failures);
 				} else {
 					printf("%-12s %-7s %-10s %5u %5d %10.1f %10.1f %10.1f %8.2f %9.1f %9.1f %9.4f %8lu %9.0f %10.2f\n",
 					       pcp_policy(q.policy)->name, pcp_scheme_name(q.scheme),

@@ -385,6 +385,96 @@ static void slowpath_in_virtual_time(void)
 	CHECK_EQ(r.alloc_failures, 0);
 }
 
+/* A pressure row: 64 MiB a node, the given machine options (NULL: the defaults). */
+static struct vsim_params pressure_params(enum vsim_workload w, int cpus, const struct machine_desc *base)
+{
+	struct vsim_params p = params(w, cpus);
+
+	p.mem_per_node = 64UL << 20;
+	p.blocks = 3000;
+	p.base = base;
+	return p;
+}
+
+/*
+ * The pressure workloads in virtual time: tasks and files on a machine they overcommit,
+ * one access an op after a warm-up that fills memory.
+ *
+ * Expect: each workload at 2 CPUs gives the same result twice, bit for bit; exactly
+ * 2 x --blocks accesses are measured; the figures come from the model's counters (file-stream
+ * reclaims page cache: pgscan and refaults; anon-overcommit swaps out; thp-burst stalls in
+ * compaction), and every slow-path entry is in the latency histogram.
+ */
+static void pressure_rows_in_virtual_time(void)
+{
+	for (int w = VSIM_PRESSURE_FILE_STREAM; w <= VSIM_PRESSURE_THP_BURST; w++) {
+		struct vsim_params p = pressure_params((enum vsim_workload)w, 2, NULL);
+		if (w == VSIM_PRESSURE_FILE_STREAM)
+			p.blocks = 8000;        /* past the end of its file (12288 pages, ~8192 read warming up): refaults */
+		struct vsim_result a, b;
+		CHECK(!run(&p, &a) && !run(&p, &b));
+		CHECK(!memcmp(&a, &b, sizeof(a)));
+		CHECK_EQ(a.ops, 2 * p.blocks);
+		CHECK(a.reclaim.allocs > 0);
+		CHECK(a.reclaim.slowpath_entries_per_1k_allocs > 0);
+		const double *k = a.reclaim.per1k;      /* pressure_per1k's order */
+		switch (w) {
+		case VSIM_PRESSURE_FILE_STREAM:
+			CHECK(k[0] + k[1] > 0);         /* pgscan_kswapd + pgscan_direct */
+			CHECK(a.reclaim.workingset_refault_per_1k_allocs > 0);
+			break;
+		case VSIM_PRESSURE_ANON_OVERCOMMIT:
+			CHECK(k[11] > 0);               /* pswpout */
+			break;
+		case VSIM_PRESSURE_THP_BURST:
+			CHECK(k[4] > 0);                /* compact_stall */
+			break;
+		}
+		CHECK(strcmp(pressure_per1k[11].name, "pswpout") == 0 && strcmp(pressure_per1k[4].name, "compact_stall") == 0);
+		CHECK_EQ(a.slowpath_allocs, a.reclaim.outcome[NR_SLOWPATH_OUTCOMES].count);
+	}
+}
+
+/*
+ * The block devices' knobs, in virtual time (their waits move the CPU's clock, so the
+ * figures are exact): a file read misses the page cache and waits for its readahead
+ * (latency + 32 pages at the bandwidth); anon pages swap in and out.
+ *
+ * Expect: file-stream's time per access grows with --disk-latency-us (100 -> 1000 us) and
+ * falls with --disk-mbps (100 -> 2000); anon-overcommit's grows with --swap-latency-us
+ * (50 -> 2000 us).
+ */
+static void device_knobs_move_the_clock(void)
+{
+	struct machine_desc d;
+	struct vsim_result lo, hi;
+
+	machine_desc_default(&d);
+	d.disk_latency_us = 100;
+	struct vsim_params p = pressure_params(VSIM_PRESSURE_FILE_STREAM, 1, &d);
+	CHECK(!run(&p, &lo));
+	d.disk_latency_us = 1000;
+	CHECK(!run(&p, &hi));
+	CHECK(hi.ns_per_op > 2 * lo.ns_per_op);
+	if (!(hi.ns_per_op > 2 * lo.ns_per_op))
+		fprintf(stderr, "  disk latency 100 us: %.0f ns/access, 1000 us: %.0f\n", lo.ns_per_op, hi.ns_per_op);
+	machine_desc_default(&d);
+	d.disk_mbps = 100;
+	CHECK(!run(&p, &lo));
+	d.disk_mbps = 2000;
+	CHECK(!run(&p, &hi));
+	CHECK(hi.ns_per_op < lo.ns_per_op);
+	machine_desc_default(&d);
+	d.swap_latency_us = 50;
+	p = pressure_params(VSIM_PRESSURE_ANON_OVERCOMMIT, 1, &d);
+	CHECK(!run(&p, &lo));
+	d.swap_latency_us = 2000;
+	CHECK(!run(&p, &hi));
+	CHECK(hi.ns_per_op > 2 * lo.ns_per_op);
+	if (!(hi.ns_per_op > 2 * lo.ns_per_op))
+		fprintf(stderr, "  swap latency 50 us: %.0f ns/access, 2000 us: %.0f\n", lo.ns_per_op, hi.ns_per_op);
+}
+
 /* Expect: parameters the simulator cannot honour, or that the workload would not read, are refused with the reason. */
 static void bad_params_are_refused(void)
 {
@@ -410,7 +500,11 @@ static void bad_params_are_refused(void)
 	p = params(VSIM_PAGE_FAULT, 1);
 	p.blocks = 100;
 	CHECK(vsim_run(&p, &r, err, sizeof(err)) == -1);
-	CHECK(strstr(err, "--blocks is for repeat, bulk, rand and remote; page-fault does not take it") != NULL);
+	CHECK(strstr(err, "--blocks is for repeat, bulk, rand, remote and the pressure workloads; page-fault does not take it") != NULL);
+	p = params(VSIM_PRESSURE_MIXED, 1);
+	p.order = 2;
+	CHECK(vsim_run(&p, &r, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "pressure-mixed's orders are its own") != NULL);
 	p = params(VSIM_REMOTE, 1);
 	p.thisnode = false;
 	CHECK(vsim_run(&p, &r, err, sizeof(err)) == -1);
@@ -428,6 +522,8 @@ int main(void)
 	RUN(pcp_trylock_fails_while_a_remote_cpu_holds_it);
 	RUN(remote_frees_are_remote);
 	RUN(template_copies_the_trace);
+	RUN(pressure_rows_in_virtual_time);
+	RUN(device_knobs_move_the_clock);
 	RUN(slowpath_in_virtual_time);
 	RUN(bad_params_are_refused);
 	TEST_SUMMARY();
