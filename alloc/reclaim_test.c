@@ -459,6 +459,69 @@ static void kcompactd_compacts_after_kswapd(void)
 	done(m);
 }
 
+/* Fill the node with owner pages without waking kswapd: below every watermark, all on the LRU. */
+static long fill_quietly(struct machine *m, struct towner *o)
+{
+	long n = 0;
+
+	for (;;) {
+		/* no reclaim of either kind: the pages already on the LRU would be evicted to make room */
+		struct page *p = alloc_pages((GFP_HIGHUSER_MOVABLE & ~__GFP_RECLAIM) | __GFP_MEMALLOC | __GFP_NOWARN, 0);
+		if (!p)
+			return n;
+		atomic_store(&o->held[__page_to_pfn(m, p) - BASE_PFN], 1);
+		lru_add(p, o->id, PG_lru);
+		n++;
+	}
+}
+
+/*
+ * kswapd woken for a node that is balanced again by the time it runs (the waker's frees, or
+ * another reclaimer's, came first): balance_pgdat finds it balanced at once and leaves by
+ * 4.12's "goto out", which skips kswapd_failures++. Twenty such passes in a row must not make
+ * the node hopeless (MAX_RECLAIM_RETRIES 16), or kswapd would never be woken again.
+ *
+ *   fill, wake: kswapd reclaims to high | 20 x (woken, node balanced: out) | fill, wake
+ *
+ * Expect: the 20 passes count pageoutrun and reclaim nothing, failures stays 0, and the last
+ * wakeup on an unbalanced node still runs kswapd, which reclaims.
+ */
+static void balanced_pass_is_not_a_failure(void)
+{
+	struct machine *m = small_machine(16384, false);
+	struct kswapd *k = m->node_data[0]->kswapd;
+	struct zone *normal = &m->node_data[0]->node_zones[ZONE_NORMAL];
+	struct towner o;
+
+	towner_init(&o, m, 16384);
+	CHECK(fill_quietly(m, &o) > 15000);
+	wakeup_kswapd(normal, 0, ZONE_NORMAL);
+	kswapd_wait_idle(m);
+	unsigned long runs = ev(m, PAGEOUTRUN), steal = ev(m, PGSTEAL_KSWAPD);
+	CHECK_EQ(runs, 1);
+	CHECK(steal > 0);
+	CHECK_EQ(atomic_load(&k->failures), 0);
+	for (int i = 0; i < 20; i++) {
+		/* what wakeup_kswapd does once it found the node unbalanced */
+		pthread_mutex_lock(&k->lock);
+		k->classzone_idx = ZONE_NORMAL;
+		k->woken = true;
+		pthread_cond_signal(&k->wait);
+		pthread_mutex_unlock(&k->lock);
+		kswapd_wait_idle(m);
+	}
+	CHECK_EQ(ev(m, PAGEOUTRUN), runs + 20);
+	CHECK_EQ(ev(m, PGSTEAL_KSWAPD), steal);
+	CHECK_EQ(atomic_load(&k->failures), 0);
+	CHECK(fill_quietly(m, &o) > 0);
+	wakeup_kswapd(normal, 0, ZONE_NORMAL);
+	kswapd_wait_idle(m);
+	CHECK_EQ(ev(m, PAGEOUTRUN), runs + 21);
+	CHECK(ev(m, PGSTEAL_KSWAPD) > steal);
+	towner_release(&o);
+	done(m);
+}
+
 /*
  * shrink_all_memory evicts everything an owner gives up, and lru_del refuses nothing when
  * no reclaim runs. Expect: 1000 pages on the LRU, shrink_all_memory frees 1000, LRU empty.
@@ -492,5 +555,6 @@ int main(void)
 	RUN(compaction_deferral_backs_off);
 	RUN(kcompactd_compacts_after_kswapd);
 	RUN(shrink_all_memory_empties_the_lru);
+	RUN(balanced_pass_is_not_a_failure);
 	TEST_SUMMARY();
 }
