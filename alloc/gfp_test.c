@@ -3,50 +3,14 @@
  * gfp_test.c - gfp_parse() / gfp_format(): names, composites, round trips,
  * unknown names, hex values, "none", the empty string, truncation.
  *
- * Prints every failed check and ends with "N passed, N failed"; exits 1 on failure.
+ * Prints every failed check and ends with "N passed, N failed" (alloc/test_harness.h).
  */
 #include "alloc/gfp.h"
+#include "alloc/test_harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                              \
-	do {                                                                     \
-		if (cond) {                                                      \
-			passed++;                                                \
-		} else {                                                         \
-			failed++;                                                \
-			fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__,   \
-				__LINE__, #cond);                                \
-		}                                                                \
-	} while (0)
-
-#define CHECK_EQ_U(a, b)                                                         \
-	do {                                                                     \
-		unsigned long long a_ = (a), b_ = (b);                           \
-		if (a_ == b_) {                                                  \
-			passed++;                                                \
-		} else {                                                         \
-			failed++;                                                \
-			fprintf(stderr, "%s:%d: %s == %s failed: 0x%llx != 0x%llx\n", \
-				__FILE__, __LINE__, #a, #b, a_, b_);             \
-		}                                                                \
-	} while (0)
-
-#define CHECK_STR(a, b)                                                          \
-	do {                                                                     \
-		const char *a_ = (a), *b_ = (b);                                 \
-		if (strcmp(a_, b_) == 0) {                                       \
-			passed++;                                                \
-		} else {                                                         \
-			failed++;                                                \
-			fprintf(stderr, "%s:%d: %s == %s failed: \"%s\" != \"%s\"\n", \
-				__FILE__, __LINE__, #a, #b, a_, b_);             \
-		}                                                                \
-	} while (0)
 
 /* Parse a NUL-terminated string; returns the unknown count. */
 static int parse(const char *s, gfp_t *out, const char **unk, size_t *unk_len)
@@ -60,7 +24,7 @@ static const char *fmt(gfp_t gfp)
 	int n = gfp_format(gfp, buf, sizeof(buf));
 
 	if (n < 0 || (size_t)n >= sizeof(buf)) {
-		failed++;
+		t_failed_checks++;
 		fprintf(stderr, "gfp_format(0x%x) returned %d\n", gfp, n);
 	}
 	return buf;
@@ -79,8 +43,8 @@ static void test_single_bits(void)
 		const char *unk;
 		size_t unk_len;
 
-		CHECK_EQ_U(parse(bits[i].name, &out, &unk, &unk_len), 0);
-		CHECK_EQ_U(out, bits[i].mask);
+		CHECK_EQ(parse(bits[i].name, &out, &unk, &unk_len), 0);
+		CHECK_EQ(out, bits[i].mask);
 		CHECK(unk == NULL && unk_len == 0);
 
 		/* A bit that is also a composite prints as the composite. */
@@ -94,8 +58,8 @@ static void test_single_bits(void)
 			CHECK_STR(s, "GFP_NOWAIT");
 		else
 			CHECK_STR(s, bits[i].name);
-		CHECK_EQ_U(parse(s, &out, NULL, NULL), 0);
-		CHECK_EQ_U(out, bits[i].mask);
+		CHECK_EQ(parse(s, &out, NULL, NULL), 0);
+		CHECK_EQ(out, bits[i].mask);
 	}
 }
 
@@ -110,8 +74,8 @@ static void test_composites(void)
 	for (size_t i = 0; i < sizeof(comps) / sizeof(comps[0]); i++) {
 		gfp_t out = 0;
 
-		CHECK_EQ_U(parse(comps[i].name, &out, NULL, NULL), 0);
-		CHECK_EQ_U(out, comps[i].mask);
+		CHECK_EQ(parse(comps[i].name, &out, NULL, NULL), 0);
+		CHECK_EQ(out, comps[i].mask);
 		/* Each composite is the first one in table order contained in itself. */
 		CHECK_STR(fmt(comps[i].mask), comps[i].name);
 	}
@@ -120,15 +84,15 @@ static void test_composites(void)
 	gfp_t out;
 
 	parse("GFP_KERNEL", &out, NULL, NULL);
-	CHECK_EQ_U(out, __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM | __GFP_IO | __GFP_FS);
+	CHECK_EQ(out, __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM | __GFP_IO | __GFP_FS);
 	parse("GFP_TRANSHUGE_LIGHT", &out, NULL, NULL);
-	CHECK_EQ_U(out, __GFP_HIGHMEM | __GFP_MOVABLE | __GFP_IO | __GFP_FS | __GFP_HARDWALL |
+	CHECK_EQ(out, __GFP_HIGHMEM | __GFP_MOVABLE | __GFP_IO | __GFP_FS | __GFP_HARDWALL |
 			__GFP_COMP | __GFP_NOMEMALLOC | __GFP_NOWARN);
 	CHECK(!(out & __GFP_RECLAIM));
 	parse("GFP_TRANSHUGE", &out, NULL, NULL);
-	CHECK_EQ_U(out, GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM);
+	CHECK_EQ(out, GFP_TRANSHUGE_LIGHT | __GFP_DIRECT_RECLAIM);
 	parse("__GFP_RECLAIM", &out, NULL, NULL);
-	CHECK_EQ_U(out, __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM);
+	CHECK_EQ(out, __GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM);
 	CHECK_STR(fmt(__GFP_RECLAIM), "GFP_NOIO");
 }
 
@@ -179,7 +143,7 @@ static void test_kernel_strings_round_trip(void)
 	for (size_t i = 0; i < sizeof(fsmix_strings) / sizeof(fsmix_strings[0]); i++) {
 		gfp_t out;
 
-		CHECK_EQ_U(parse(fsmix_strings[i], &out, NULL, NULL), 0);
+		CHECK_EQ(parse(fsmix_strings[i], &out, NULL, NULL), 0);
 		CHECK_STR(fmt(out), fsmix_strings[i]);
 	}
 }
@@ -193,8 +157,8 @@ static void test_round_trip_values(void)
 	for (gfp_t v = 0; v < (1u << 12); v++) {
 		gfp_t out = ~0u;
 
-		CHECK_EQ_U(parse(fmt(v), &out, NULL, NULL), 0);
-		CHECK_EQ_U(out, v);
+		CHECK_EQ(parse(fmt(v), &out, NULL, NULL), 0);
+		CHECK_EQ(out, v);
 	}
 	for (int i = 0; i < 20000; i++) {
 		char first[512];
@@ -204,11 +168,10 @@ static void test_round_trip_values(void)
 		v = (x ^ (x >> 7) ^ (x << 11)) & all;
 		snprintf(first, sizeof(first), "%s", fmt(v));
 		if (parse(first, &out, NULL, NULL) != 0 || out != v) {
-			failed++;
+			t_failed_checks++;
 			fprintf(stderr, "round trip 0x%x -> \"%s\" -> 0x%x\n", v, first, out);
 			continue;
 		}
-		passed++;
 		CHECK_STR(fmt(out), first);
 	}
 	/* Any permutation of the names gives the same value. */
@@ -216,10 +179,10 @@ static void test_round_trip_values(void)
 
 	parse("__GFP_COMP|__GFP_ZERO|GFP_KERNEL", &a, NULL, NULL);
 	parse("GFP_KERNEL|__GFP_ZERO|__GFP_COMP", &b, NULL, NULL);
-	CHECK_EQ_U(a, b);
+	CHECK_EQ(a, b);
 	/* Overlapping names are a union. */
 	parse("GFP_KERNEL|GFP_NOFS|__GFP_IO|GFP_KERNEL", &a, NULL, NULL);
-	CHECK_EQ_U(a, GFP_KERNEL);
+	CHECK_EQ(a, GFP_KERNEL);
 }
 
 static void test_unknown(void)
@@ -229,35 +192,35 @@ static void test_unknown(void)
 	gfp_t out;
 	const char *s = "GFP_KERNEL|__GFP_BOGUS|__GFP_ZERO|__GFP_ALSO_BOGUS";
 
-	CHECK_EQ_U(parse(s, &out, &unk, &unk_len), 2);
-	CHECK_EQ_U(out, GFP_KERNEL | __GFP_ZERO);
+	CHECK_EQ(parse(s, &out, &unk, &unk_len), 2);
+	CHECK_EQ(out, GFP_KERNEL | __GFP_ZERO);
 	CHECK(unk == s + strlen("GFP_KERNEL|"));
-	CHECK_EQ_U(unk_len, strlen("__GFP_BOGUS"));
+	CHECK_EQ(unk_len, strlen("__GFP_BOGUS"));
 
-	CHECK_EQ_U(parse("gfp_kernel", &out, &unk, &unk_len), 1);	/* case matters */
-	CHECK_EQ_U(out, 0);
-	CHECK_EQ_U(parse("GFP_KERN", &out, NULL, NULL), 1);		/* no prefixes */
-	CHECK_EQ_U(parse("GFP_KERNELX", &out, NULL, NULL), 1);
-	CHECK_EQ_U(parse("__GFP_", &out, NULL, NULL), 1);
-	CHECK_EQ_U(parse("GFP_", &out, NULL, NULL), 1);
-	CHECK_EQ_U(parse("NONE", &out, NULL, NULL), 1);
+	CHECK_EQ(parse("gfp_kernel", &out, &unk, &unk_len), 1);	/* case matters */
+	CHECK_EQ(out, 0);
+	CHECK_EQ(parse("GFP_KERN", &out, NULL, NULL), 1);		/* no prefixes */
+	CHECK_EQ(parse("GFP_KERNELX", &out, NULL, NULL), 1);
+	CHECK_EQ(parse("__GFP_", &out, NULL, NULL), 1);
+	CHECK_EQ(parse("GFP_", &out, NULL, NULL), 1);
+	CHECK_EQ(parse("NONE", &out, NULL, NULL), 1);
 
 	/* Empty names between separators are unknown, with length 0. */
 	s = "GFP_KERNEL|";
-	CHECK_EQ_U(parse(s, &out, &unk, &unk_len), 1);
-	CHECK_EQ_U(out, GFP_KERNEL);
+	CHECK_EQ(parse(s, &out, &unk, &unk_len), 1);
+	CHECK_EQ(out, GFP_KERNEL);
 	CHECK(unk == s + strlen(s));
-	CHECK_EQ_U(unk_len, 0);
-	CHECK_EQ_U(parse("|", &out, NULL, NULL), 2);
-	CHECK_EQ_U(parse("__GFP_IO||__GFP_FS", &out, NULL, NULL), 1);
-	CHECK_EQ_U(out, __GFP_IO | __GFP_FS);
+	CHECK_EQ(unk_len, 0);
+	CHECK_EQ(parse("|", &out, NULL, NULL), 2);
+	CHECK_EQ(parse("__GFP_IO||__GFP_FS", &out, NULL, NULL), 1);
+	CHECK_EQ(out, __GFP_IO | __GFP_FS);
 
 	/* Only len bytes are read. */
 	s = "GFP_KERNEL|__GFP_ZERO";
-	CHECK_EQ_U(gfp_parse(s, strlen("GFP_KERNEL"), &out, &unk, &unk_len), 0);
-	CHECK_EQ_U(out, GFP_KERNEL);
-	CHECK_EQ_U(gfp_parse(s, 3, &out, &unk, &unk_len), 1);
-	CHECK_EQ_U(unk_len, 3);
+	CHECK_EQ(gfp_parse(s, strlen("GFP_KERNEL"), &out, &unk, &unk_len), 0);
+	CHECK_EQ(out, GFP_KERNEL);
+	CHECK_EQ(gfp_parse(s, 3, &out, &unk, &unk_len), 1);
+	CHECK_EQ(unk_len, 3);
 }
 
 static void test_hex_none_empty(void)
@@ -269,35 +232,35 @@ static void test_hex_none_empty(void)
 
 	/* A raw kernel value: its bits are not the model's, so unknown and 0. */
 	s = "0x400dc0";
-	CHECK_EQ_U(parse(s, &out, &unk, &unk_len), 1);
-	CHECK_EQ_U(out, 0);
+	CHECK_EQ(parse(s, &out, &unk, &unk_len), 1);
+	CHECK_EQ(out, 0);
 	CHECK(unk == s);
-	CHECK_EQ_U(unk_len, strlen(s));
+	CHECK_EQ(unk_len, strlen(s));
 	s = "GFP_KERNEL|0x10|__GFP_COMP";
-	CHECK_EQ_U(parse(s, &out, &unk, &unk_len), 1);
-	CHECK_EQ_U(out, GFP_KERNEL | __GFP_COMP);
+	CHECK_EQ(parse(s, &out, &unk, &unk_len), 1);
+	CHECK_EQ(out, GFP_KERNEL | __GFP_COMP);
 	CHECK(unk == s + strlen("GFP_KERNEL|"));
-	CHECK_EQ_U(unk_len, 4);
+	CHECK_EQ(unk_len, 4);
 
 	/* "none" is how the kernel prints 0. */
 	out = 1;
-	CHECK_EQ_U(parse("none", &out, &unk, &unk_len), 0);
-	CHECK_EQ_U(out, 0);
+	CHECK_EQ(parse("none", &out, &unk, &unk_len), 0);
+	CHECK_EQ(out, 0);
 	CHECK(unk == NULL && unk_len == 0);
 	CHECK_STR(fmt(0), "none");
 
 	/* Empty and blank strings: 0, nothing unknown. */
 	out = 1;
-	CHECK_EQ_U(gfp_parse("", 0, &out, &unk, &unk_len), 0);
-	CHECK_EQ_U(out, 0);
+	CHECK_EQ(gfp_parse("", 0, &out, &unk, &unk_len), 0);
+	CHECK_EQ(out, 0);
 	CHECK(unk == NULL && unk_len == 0);
 	out = 1;
-	CHECK_EQ_U(parse("  \t ", &out, NULL, NULL), 0);
-	CHECK_EQ_U(out, 0);
+	CHECK_EQ(parse("  \t ", &out, NULL, NULL), 0);
+	CHECK_EQ(out, 0);
 
 	/* Blanks around names and separators are ignored. */
-	CHECK_EQ_U(parse(" GFP_KERNEL | __GFP_ZERO \n", &out, NULL, NULL), 0);
-	CHECK_EQ_U(out, GFP_KERNEL | __GFP_ZERO);
+	CHECK_EQ(parse(" GFP_KERNEL | __GFP_ZERO \n", &out, NULL, NULL), 0);
+	CHECK_EQ(out, GFP_KERNEL | __GFP_ZERO);
 }
 
 static void test_format_truncation(void)
@@ -309,43 +272,41 @@ static void test_format_truncation(void)
 
 	memset(buf, 'x', sizeof(buf));
 	n = gfp_format(v, buf, sizeof(buf));
-	CHECK_EQ_U(n, strlen(full));
-	CHECK_EQ_U(strlen(buf), sizeof(buf) - 1);
+	CHECK_EQ(n, strlen(full));
+	CHECK_EQ(strlen(buf), sizeof(buf) - 1);
 	CHECK(strncmp(buf, full, sizeof(buf) - 1) == 0);
 
 	n = gfp_format(v, buf, 1);
-	CHECK_EQ_U(n, strlen(full));
-	CHECK_EQ_U(buf[0], '\0');
+	CHECK_EQ(n, strlen(full));
+	CHECK_EQ(buf[0], '\0');
 
 	buf[0] = 'x';
 	n = gfp_format(v, buf, 0);	/* writes nothing */
-	CHECK_EQ_U(n, strlen(full));
-	CHECK_EQ_U(buf[0], 'x');
+	CHECK_EQ(n, strlen(full));
+	CHECK_EQ(buf[0], 'x');
 
 	char exact[64];
 
 	n = gfp_format(v, exact, strlen(full));	/* one short of room for the NUL */
-	CHECK_EQ_U(n, strlen(full));
-	CHECK_EQ_U(strlen(exact), strlen(full) - 1);
+	CHECK_EQ(n, strlen(full));
+	CHECK_EQ(strlen(exact), strlen(full) - 1);
 
 	n = gfp_format(v, exact, strlen(full) + 1);
 	CHECK_STR(exact, full);
-	CHECK_EQ_U(n, strlen(full));
-	CHECK_EQ_U(gfp_format(0, exact, 3), 4);
+	CHECK_EQ(n, strlen(full));
+	CHECK_EQ(gfp_format(0, exact, 3), 4);
 	CHECK_STR(exact, "no");
 }
 
 int main(void)
 {
-	test_single_bits();
-	test_composites();
-	test_format_order();
-	test_kernel_strings_round_trip();
-	test_round_trip_values();
-	test_unknown();
-	test_hex_none_empty();
-	test_format_truncation();
-
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	RUN(test_single_bits);
+	RUN(test_composites);
+	RUN(test_format_order);
+	RUN(test_kernel_strings_round_trip);
+	RUN(test_round_trip_values);
+	RUN(test_unknown);
+	RUN(test_hex_none_empty);
+	RUN(test_format_truncation);
+	TEST_SUMMARY();
 }

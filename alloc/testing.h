@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * testing.h - a tiny test harness in the style of tools/testing/memblock: each test is a
- * function named for its case, with a picture of memory and an "Expect:" line in its
- * comment. A failed check prints file:line and the values, and the test goes on to the
- * next case. main() ends with the plain line "N passed, N failed".
+ * testing.h - the allocator's tests: the one harness (alloc/test_harness.h: CHECK, RUN,
+ * TEST_SUMMARY ...) with the machine's own checks (CHECK_CONSISTENT, CHECK_LRU), one case
+ * run under every policy and scheme (RUN_EACH_PAIR, RUN_EACH_POLICY, RUN_EACH_SCHEME, as
+ * memblock's run_top_down()/run_bottom_up()), and small machines to run them on.
  */
 #ifndef ALLOC_TESTING_H
 #define ALLOC_TESTING_H
@@ -15,40 +15,11 @@
 
 #include "alloc/page_alloc.h"
 #include "alloc/reclaim.h"
+#include "alloc/test_harness.h"
 #include "alloc/vmstat.h"
 #include "pcp/pcp.h"
 
-static int t_failed_checks;
 static inline const char *t_policy_name(int p) { return pcp_policy((enum pcp_policy_id)p)->name; }
-static int t_passed, t_failed;
-
-#define CHECK(cond)                                                                         \
-	do {                                                                                \
-		if (!(cond)) {                                                              \
-			fprintf(stderr, "  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
-			t_failed_checks++;                                                  \
-		}                                                                           \
-	} while (0)
-
-#define CHECK_EQ(a, b)                                                                      \
-	do {                                                                                \
-		long long _a = (long long)(a), _b = (long long)(b);                         \
-		if (_a != _b) {                                                             \
-			fprintf(stderr, "  %s:%d: %s == %s failed: %lld != %lld\n", __FILE__, __LINE__, \
-				#a, #b, _a, _b);                                            \
-			t_failed_checks++;                                                  \
-		}                                                                           \
-	} while (0)
-
-#define CHECK_STR(a, b)                                                                     \
-	do {                                                                                \
-		const char *_a = (a), *_b = (b);                                            \
-		if (strcmp(_a, _b)) {                                                       \
-			fprintf(stderr, "  %s:%d: %s == %s failed:\n    got      \"%s\"\n    expected \"%s\"\n", \
-				__FILE__, __LINE__, #a, #b, _a, _b);                        \
-			t_failed_checks++;                                                  \
-		}                                                                           \
-	} while (0)
 
 /* The machine is consistent (the checker runs after every test that builds one). */
 #define CHECK_CONSISTENT(m)                                                                 \
@@ -68,25 +39,6 @@ static int t_passed, t_failed;
 			fprintf(stderr, "  %s:%d: check_lru: %s\n", __FILE__, __LINE__, _e);   \
 			t_failed_checks++;                                                  \
 		}                                                                           \
-	} while (0)
-
-/* One test's verdict: passed when no check failed since `before`. */
-static inline void t_verdict(const char *name, int before)
-{
-	if (t_failed_checks == before) {
-		t_passed++;
-		printf("ok   %s\n", name);
-	} else {
-		t_failed++;
-		printf("FAIL %s\n", name);
-	}
-}
-
-#define RUN(test)                                                                           \
-	do {                                                                                \
-		int _before = t_failed_checks;                                              \
-		test();                                                                     \
-		t_verdict(#test, _before);                                                  \
 	} while (0)
 
 /*
@@ -142,12 +94,6 @@ static inline void t_skip_policy(enum pcp_policy_id p, const char *why)
 {
 	printf("     skip %s: %s\n", pcp_policy(p)->name, why);
 }
-
-#define TEST_SUMMARY()                                                                      \
-	do {                                                                                \
-		printf("%d passed, %d failed\n", t_passed, t_failed);                       \
-		return t_failed ? 1 : 0;                                                    \
-	} while (0)
 
 /*
  * The description of one node with `pages` of RAM in one range from pfn `start_pfn` (no

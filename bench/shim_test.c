@@ -4,9 +4,10 @@
  *
  * Registers benchmarks that use every part of the API, runs them with
  * Google Benchmark writing JSON to a temporary file, reads the JSON back and
- * checks names, counters, labels, errors and iteration counts.  Prints one
- * line per check and a final "N passed, N failed"; exits non-zero on failure.
+ * checks names, counters, labels, errors and iteration counts, on the one harness
+ * (alloc/test_harness.h): a failed check says what it expected; "N passed, N failed".
  */
+#include "alloc/test_harness.h"
 #include "bench/gbench.h"
 
 #include <math.h>
@@ -18,22 +19,20 @@
 #include <time.h>
 #include <unistd.h>
 
-static int n_pass, n_fail;
-
+/* CHECK with a message that says what was expected (alloc/test_harness.h counts it). */
 __attribute__((format(printf, 2, 3)))
 static void check(bool ok, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%s: ", ok ? "PASS" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
 	if (ok)
-		n_pass++;
-	else
-		n_fail++;
+		return;
+	fprintf(stderr, "  FAIL: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	t_failed_checks++;
 }
 
 /* ---- Benchmarks ---------------------------------------------------------- */
@@ -217,7 +216,14 @@ static void check_num(const char *json, const char *name, const char *fld, doubl
 
 /* ---- main ------------------------------------------------------------------ */
 
-int main(int argc, char **argv)
+static char *argv0;
+
+/*
+ * Every builder call registers its row; gb_initialize refuses an unknown argument; the run's
+ * JSON has each row's counters, names, units, time kinds, repetitions and the deliberate error.
+ * Expect: the values each check names.
+ */
+static void shim_registers_runs_and_reports(void)
 {
 	static const int batch_idx[2] = { 0, 1 };
 	static const int two = 2, one = 1;
@@ -230,7 +236,6 @@ int main(int argc, char **argv)
 	gb_benchmark *b;
 	char *json;
 
-	(void)argc;
 	snprintf(path, sizeof(path), "%s/gbench_shim_test.%ld.json",
 		 tmp && *tmp ? tmp : "/tmp", (long)getpid());
 	snprintf(out_flag, sizeof(out_flag), "--benchmark_out=%s", path);
@@ -262,15 +267,15 @@ int main(int argc, char **argv)
 	gb_register("error", bm_error, NULL);
 
 	/* gb_initialize reports arguments it does not know. */
-	char *bogus_argv[] = { argv[0], bogus_arg, NULL };
+	char *bogus_argv[] = { argv0, bogus_arg, NULL };
 	int bogus_argc = 2;
 	check(gb_initialize(&bogus_argc, bogus_argv) != 0,
 	      "gb_initialize returns nonzero for an unrecognised argument");
 
-	/* The library keeps argv[0]: these arrays are static. */
+	/* The library keeps argv: these arrays are static. */
 	static char *bench_argv[5];
 	int bench_argc = 4;
-	bench_argv[0] = argv[0];
+	bench_argv[0] = argv0;
 	bench_argv[1] = min_time_arg;
 	bench_argv[2] = out_flag;
 	bench_argv[3] = fmt_arg;
@@ -405,6 +410,12 @@ int main(int argc, char **argv)
 	remove(path);
 done:
 	gb_shutdown();
-	printf("%d passed, %d failed\n", n_pass, n_fail);
-	return n_fail ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	(void)argc;
+	argv0 = argv[0];
+	RUN(shim_registers_runs_and_reports);
+	TEST_SUMMARY();
 }

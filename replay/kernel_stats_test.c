@@ -21,7 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "replay/check.h"
+#include "alloc/test_harness.h"
+#include "replay/shared_trace.h"
 #include "replay/kernel_stats.h"
 
 #define FSMIX "fsmix.trace.xz"
@@ -257,10 +258,10 @@ static void test_from_trace_errors(void)
 
 int main(void)
 {
-	test_fsmix_readme_figures();
-	test_counts();
-	test_refill_runs();
-	test_drain_runs();
-	test_from_trace_errors();
-	return check_done();
+	RUN(test_fsmix_readme_figures);
+	RUN(test_counts);
+	RUN(test_refill_runs);
+	RUN(test_drain_runs);
+	RUN(test_from_trace_errors);
+	TEST_SUMMARY();
 }

@@ -20,7 +20,8 @@
 #include <unistd.h>
 
 #include "alloc/machine.h"
-#include "replay/check.h"
+#include "alloc/test_harness.h"
+#include "replay/shared_trace.h"
 #include "replay/pfnmap.h"
 #include "replay/replay.h"
 #include "pcp/pcp.h"
@@ -818,18 +819,18 @@ static void test_fidelity_compile(void)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	test_pfnmap();
-	test_412_exact();
-	test_6x_alloc_factor();
-	test_unknown_frees_replayed();
-	test_malformed();
-	test_real_perf_lines();
-	test_json();
-	test_reclaim_events();
-	test_seed_infer();
-	test_tick_phase_and_siblings();
-	test_fidelity_fsmix();
-	test_fidelity_compile();
-	test_fidelity_pressure();
-	return check_done();
+	RUN(test_pfnmap);
+	RUN(test_412_exact);
+	RUN(test_6x_alloc_factor);
+	RUN(test_unknown_frees_replayed);
+	RUN(test_malformed);
+	RUN(test_real_perf_lines);
+	RUN(test_json);
+	RUN(test_reclaim_events);
+	RUN(test_seed_infer);
+	RUN(test_tick_phase_and_siblings);
+	RUN(test_fidelity_fsmix);
+	RUN(test_fidelity_compile);
+	RUN(test_fidelity_pressure);
+	TEST_SUMMARY();
 }

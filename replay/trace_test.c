@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "replay/check.h"
+#include "alloc/test_harness.h"
 #include "replay/trace.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -919,20 +919,20 @@ static void test_open_errors(void)
 
 int main(void)
 {
-	test_every_type();
-	test_comm_and_header();
-	test_pfn_values();
-	test_malformed();
-	test_truncated_last_line();
-	test_skip_bad_counting();
-	test_unknown_events();
-	test_unknown_gfp();
-	test_many_distinct_gfp();
-	test_blank_comment_crlf();
-	test_line_lengths();
-	test_xz();
-	test_big_streams();
-	test_overlong_line();
-	test_open_errors();
-	return check_done();
+	RUN(test_every_type);
+	RUN(test_comm_and_header);
+	RUN(test_pfn_values);
+	RUN(test_malformed);
+	RUN(test_truncated_last_line);
+	RUN(test_skip_bad_counting);
+	RUN(test_unknown_events);
+	RUN(test_unknown_gfp);
+	RUN(test_many_distinct_gfp);
+	RUN(test_blank_comment_crlf);
+	RUN(test_line_lengths);
+	RUN(test_xz);
+	RUN(test_big_streams);
+	RUN(test_overlong_line);
+	RUN(test_open_errors);
+	TEST_SUMMARY();
 }
