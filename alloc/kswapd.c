@@ -136,6 +136,7 @@ restart:
 	}
 	if (pgdat_balanced(pgdat, 0, classzone_idx))
 		clear_pgdat_congested(pgdat);
+	snapshot_refaults(pgdat->machine, pgdat->node_id);
 	clear_reclaim_active(pgdat, classzone_idx);
 	return sc_order;
 }

@@ -96,7 +96,7 @@ void lru_add_index(struct machine *m, struct page *page, int owner, unsigned fla
 			 "an allocated block head off the LRU, LRU_FILE or LRU_ANON, a registered owner", "something else");
 		return;
 	}
-	enum lru_list l = file ? LRU_INACTIVE_FILE : m->pcp_policy->reclaim_lru == RECLAIM_LRU_4_12 ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
+	enum lru_list l = file ? LRU_INACTIVE_FILE : lru_aging(m)->anon_starts_active ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
 	if (flags & LRU_ACTIVE)
 		l = file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON;
 	struct lru_node *lru = node_lru(m, zone->node);
@@ -134,19 +134,88 @@ unsigned long workingset_eviction(struct machine *m, struct page *page)
 	return atomic_fetch_add(&node_lru(m, zone->node)->inactive_age, 1) + 1;
 }
 
-/* 4.12: the refault distance (inactive_age now - at eviction) against the active file list. */
+static const struct lru_aging lru_agings[] = {
+	[RECLAIM_LRU_4_12] = { .anon_starts_active = true, .anon_ratio_sqrt = true },
+	[RECLAIM_LRU_5_9] = { .cost_balance = true, .io_cost = 1, .workingset_counts_anon = true },
+	[RECLAIM_LRU_6_2] = { .cost_balance = true, .io_cost = SWAP_CLUSTER_MAX, .rotation_cost = 1,
+			      .workingset_counts_anon = true },
+};
+
+const struct lru_aging *lru_aging(const struct machine *m)
+{
+	return &lru_agings[m->pcp_policy->reclaim_lru];
+}
+
+static unsigned long lru_total_locked(struct lru_node *lru)
+{
+	unsigned long n = 0;
+
+	for (int l = 0; l < LRU_UNEVICTABLE; l++)
+		for (int z = 0; z < MAX_NR_ZONES; z++)
+			n += lru->nr[l][z];
+	return n;
+}
+
+void lru_note_cost_locked(struct machine *m, struct lru_node *lru, bool file, unsigned long nr_io,
+			  unsigned long nr_rotated)
+{
+	const struct lru_aging *a = lru_aging(m);
+	unsigned long cost = nr_io * a->io_cost + nr_rotated * a->rotation_cost;
+
+	if (!cost)
+		return;
+	lru->cost[file] += cost;
+	/* decay: a floating average that weighs recent events more (and cannot overflow) */
+	if (lru->cost[0] + lru->cost[1] > lru_total_locked(lru) / 4) {
+		lru->cost[0] /= 2;
+		lru->cost[1] /= 2;
+	}
+}
+
+void lru_note_cost_refault(struct machine *m, int nid, bool file, unsigned long nr)
+{
+	struct lru_node *lru = node_lru(m, nid);
+
+	pthread_mutex_lock(&lru->lock);
+	lru_note_cost_locked(m, lru, file, nr, 0);
+	pthread_mutex_unlock(&lru->lock);
+}
+
+void snapshot_refaults(struct machine *m, int nid)
+{
+	struct lru_node *lru = node_lru(m, nid);
+
+	pthread_mutex_lock(&lru->lock);
+	lru->refaults[0] = node_page_state(lru, WORKINGSET_ACTIVATE_ANON);
+	lru->refaults[1] = node_page_state(lru, WORKINGSET_ACTIVATE_FILE);
+	pthread_mutex_unlock(&lru->lock);
+}
+
+/*
+ * The refault distance (inactive_age now - at eviction) against the workingset: the active
+ * file list (4.12), and from 5.8 the anon lists too when there is swap ("mm: workingset: let
+ * cache workingset challenge anon"). An activation is a cost of the file type (5.8+, which
+ * charges refaults of pages that were active: every activation here).
+ */
 bool workingset_refault(struct machine *m, int nid, unsigned long shadow)
 {
 	struct lru_node *lru = node_lru(m, nid);
-	unsigned long distance = atomic_load(&lru->inactive_age) - shadow, active = 0;
+	unsigned long distance = atomic_load(&lru->inactive_age) - shadow, ws = 0;
+	bool anon = lru_aging(m)->workingset_counts_anon && swap_configured(m);
 
 	mod_node_page_state(lru, WORKINGSET_REFAULT_FILE, 1);
-	for (int z = 0; z < MAX_NR_ZONES; z++)
-		active += (unsigned long)zone_page_state_snapshot(&m->node_data[nid]->node_zones[z], NR_ZONE_ACTIVE_FILE);
-	if (distance > active)
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		struct zone *zone = &m->node_data[nid]->node_zones[z];
+		ws += (unsigned long)zone_page_state_snapshot(zone, NR_ZONE_ACTIVE_FILE);
+		if (anon)
+			ws += (unsigned long)(zone_page_state_snapshot(zone, NR_ZONE_ACTIVE_ANON) +
+					      zone_page_state_snapshot(zone, NR_ZONE_INACTIVE_ANON));
+	}
+	if (distance > ws)
 		return false;
 	mod_node_page_state(lru, WORKINGSET_ACTIVATE_FILE, 1);
 	atomic_fetch_add(&lru->inactive_age, 1);        /* workingset_activation */
+	lru_note_cost_refault(m, nid, true, 1);
 	return true;
 }
 

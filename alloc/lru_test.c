@@ -81,12 +81,15 @@ static void finish(struct machine *m)
  *          active (2 reads)       inactive (1 read: PG_referenced, no PTE)
  *
  * The scan takes the inactive file list first (for_each_evictable_lru's order): 48..63
- * are referenced but unmapped (PAGEREF_RECLAIM_CLEAN) and go; then the active list is
- * low against the empty inactive one and 32 of its 48 pages are deactivated.
- * Expect: pgactivate 48 from mark_page_accessed; 16 freed, 0..47 still cached,
- * pgdeactivate 32; a re-read of 50 is a refault (workingset_refault) whose distance
- * (at most 15 evictions and activations since) fits the 16 active pages: it comes back
- * active (workingset_activate).
+ * are referenced but unmapped (PAGEREF_RECLAIM_CLEAN) and go. Then the active list: 4.12
+ * deactivates a batch at a time while the inactive list is low against it (32 of 48);
+ * 5.8+ decided once, before the scan (prepare_scan_count: inactive 16 < active 48), and
+ * at priority 0 deactivates all 48.
+ * Expect: pgactivate 48 from mark_page_accessed; 16 freed, 0..47 still cached; 4.12:
+ * pgdeactivate 32, and a re-read of 50 is a refault (workingset_refault) whose distance (at
+ * most 15 evictions and activations since) fits the 16 active pages: it comes back active
+ * (workingset_activate); 5.8+: pgdeactivate 48, and the refault finds no workingset (no
+ * active file, no swap for anon to count) and stays inactive.
  */
 static void page_cache_read_twice_is_active(enum pcp_policy_id policy)
 {
@@ -100,9 +103,10 @@ static void page_cache_read_twice_is_active(enum pcp_policy_id policy)
 		CHECK_EQ(file_read(f, (unsigned long)i), 0);
 	CHECK_EQ(ev(m, PGACTIVATE), 48);
 	CHECK_EQ(zone_page_state_snapshot(z, NR_ZONE_ACTIVE_FILE), 48);
+	bool once = lru_aging(m)->cost_balance;        /* 5.8+: deactivation decided before the scan */
 	CHECK_EQ(reclaim(m, true), 16);
-	CHECK_EQ(ev(m, PGDEACTIVATE), 32);
-	CHECK_EQ(zone_page_state_snapshot(z, NR_ZONE_ACTIVE_FILE), 16);
+	CHECK_EQ(ev(m, PGDEACTIVATE), once ? 48 : 32);
+	CHECK_EQ(zone_page_state_snapshot(z, NR_ZONE_ACTIVE_FILE), once ? 0 : 16);
 	CHECK_EQ(file_cached(f), 48);
 	bool kept = true, gone = true;
 	for (int i = 0; i < 64; i++) {
@@ -113,8 +117,8 @@ static void page_cache_read_twice_is_active(enum pcp_policy_id policy)
 	CHECK(gone);
 	CHECK_EQ(file_read(f, 50), 0);
 	CHECK_EQ(ns(m, WORKINGSET_REFAULT_FILE), 1);
-	CHECK_EQ(ns(m, WORKINGSET_ACTIVATE_FILE), 1);
-	CHECK_EQ(zone_page_state_snapshot(z, NR_ZONE_ACTIVE_FILE), 17);
+	CHECK_EQ(ns(m, WORKINGSET_ACTIVATE_FILE), once ? 0 : 1);
+	CHECK_EQ(zone_page_state_snapshot(z, NR_ZONE_ACTIVE_FILE), once ? 0 : 17);
 	file_drop(f);
 	finish(m);
 	file_free(f);
@@ -141,7 +145,7 @@ static void young_anon_survives_old_anon_swaps(enum pcp_policy_id policy)
 {
 	struct machine *m = lru_machine(4096, policy, 1024, 100);
 	struct mm_task *t = task_create(m, 64);
-	bool starts_active = m->pcp_policy->reclaim_lru == RECLAIM_LRU_4_12;
+	bool starts_active = lru_aging(m)->anon_starts_active;
 
 	for (int i = 0; i < 64; i++)
 		CHECK_EQ(task_touch(t, (unsigned long)i), 0);
@@ -372,6 +376,119 @@ static void swappiness_moves_anon_reclaim(void)
 }
 
 /*
+ * 5.8+'s scan balance from the costs (get_scan_count, SCAN_FRACT), worked by hand from the
+ * kernel's formula at swappiness 60, priority 2:
+ *
+ *   file: 512 pages read twice (all active: inactive file low -> may deactivate, no trim)
+ *   anon: 512 pages touched once (5.9: inactive)          each list's scan: 512 >> 2 = 128
+ *
+ *   costs anon 0, file 1000: total 1000, anon' 1000, file' 2000, total' 3000
+ *     ap = 60 x 3001 / 1001 = 179, fp = 140 x 3001 / 2001 = 209, denominator 388
+ *     inactive anon 128 x 179 / 388 = 59, active file 128 x 209 / 388 = 68
+ *   costs anon 1000, file 0: ap = 60 x 3001 / 2001 = 89, fp = 140 x 3001 / 1001 = 419
+ *     inactive anon 128 x 89 / 508 = 22, active file 128 x 419 / 508 = 105
+ *
+ * Expect: kswapd's pgscan (the inactive anon list; the inactive file list is empty) and
+ * pgrefill (the active file list) exactly those; 4.12's rows balance by recent scans and
+ * rotations instead and are skipped.
+ */
+static void scan_split(enum pcp_policy_id policy, unsigned long anon_cost, unsigned long file_cost,
+		       unsigned long *scanned, unsigned long *refilled)
+{
+	struct machine *m = lru_machine(8192, policy, 2048, 100);
+	struct lru_node *lru = m->node_data[0]->lru;
+	struct mm_file *f = file_create(m, 512);
+	struct mm_task *t = task_create(m, 512);
+
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned long i = 0; i < 512; i++)
+			file_read(f, i);
+	for (unsigned long i = 0; i < 512; i++)
+		task_touch(t, i);
+	pthread_mutex_lock(&lru->lock);
+	lru->cost[0] = anon_cost;
+	lru->cost[1] = file_cost;
+	pthread_mutex_unlock(&lru->lock);
+	unsigned long scan0 = ev(m, PGSCAN_KSWAPD), refill0 = ev(m, PGREFILL);
+	shrink_node(m->node_data[0], ZONE_NORMAL, ~0UL, 2, true);
+	*scanned = ev(m, PGSCAN_KSWAPD) - scan0;
+	*refilled = ev(m, PGREFILL) - refill0;
+	task_exit(t);
+	file_drop(f);
+	finish(m);
+	task_free(t);
+	file_free(f);
+}
+
+static void scan_balance_follows_costs(enum pcp_policy_id policy)
+{
+	unsigned long scanned, refilled;
+
+	if (!pcp_policy(policy)->reclaim_lru) {
+		t_skip_policy(policy, "4.12's balance (recent_scanned/recent_rotated)");
+		return;
+	}
+	scan_split(policy, 0, 1000, &scanned, &refilled);
+	CHECK_EQ(scanned, 59);
+	CHECK_EQ(refilled, 68);
+	scan_split(policy, 1000, 0, &scanned, &refilled);
+	CHECK_EQ(scanned, 22);
+	CHECK_EQ(refilled, 105);
+}
+
+/*
+ * Reclaim notes its costs where the kernel does (lru_note_cost): anon pages written to swap
+ * are the anon type's I/O, a file refault that activates is the file type's.
+ *
+ *   anon: 256 pages touched, then two priority-0 passes: young -> active, then swapped out
+ *   file: 64 pages read and evicted; 512 others read twice (an active workingset, and an
+ *         LRU large enough that the cost's decay, at a quarter of the LRU, keeps it);
+ *         one of the 64 read again (its refault distance, at most 64, fits: activated)
+ *
+ * Expect: 5.8+ rows: anon cost > 0 and file cost 0 after the swap-out; file cost > 0 after
+ * the refault's activation; 4.12 rows: both stay 0 (its balance keeps no costs).
+ */
+static void reclaim_notes_its_costs(enum pcp_policy_id policy)
+{
+	struct machine *m = lru_machine(8192, policy, 2048, 100);
+	struct lru_node *lru = m->node_data[0]->lru;
+	bool costs = lru_aging(m)->cost_balance;
+	struct mm_task *t = task_create(m, 256);
+
+	for (unsigned long i = 0; i < 256; i++)
+		task_touch(t, i);
+	for (int k = 0; k < 3; k++)
+		reclaim(m, true);
+	CHECK(ev(m, PSWPOUT) > 0);
+	CHECK_EQ(lru->cost[1], 0);
+	CHECK(costs ? lru->cost[0] > 0 : lru->cost[0] == 0);
+	task_exit(t);
+	drain_io(m);
+	shrink_all_memory(m);
+	struct mm_file *f = file_create(m, 64);
+	for (unsigned long i = 0; i < 64; i++)
+		file_read(f, i);
+	shrink_all_memory(m);
+	struct mm_file *ws = file_create(m, 512);
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned long i = 0; i < 512; i++)
+			file_read(ws, i);
+	unsigned long act = (unsigned long)ns(m, WORKINGSET_ACTIVATE_FILE);
+	pthread_mutex_lock(&lru->lock);
+	lru->cost[0] = lru->cost[1] = 0;
+	pthread_mutex_unlock(&lru->lock);
+	file_read(f, 63);
+	CHECK_EQ(ns(m, WORKINGSET_ACTIVATE_FILE), act + 1);
+	CHECK(costs ? lru->cost[1] > 0 : lru->cost[1] == 0);
+	file_drop(f);
+	file_drop(ws);
+	finish(m);
+	task_free(t);
+	file_free(f);
+	file_free(ws);
+}
+
+/*
  * vm.dirty_background_ratio starts the flusher: 512 pages written on a 4096-page machine.
  * Expect: at 1 % the flusher has written pages back; at 50 % nothing is under writeback.
  */
@@ -596,6 +713,8 @@ int main(void)
 	RUN_EACH_POLICY(oom_kills_biggest_task);
 	RUN(nofail_gets_victims_memory);
 	RUN(swappiness_moves_anon_reclaim);
+	RUN_EACH_POLICY(scan_balance_follows_costs);
+	RUN_EACH_POLICY(reclaim_notes_its_costs);
 	RUN(dirty_background_ratio_starts_flusher);
 	RUN(dirty_ratio_throttles_writer);
 	RUN_EACH_POLICY(fallback_boosts_watermark);

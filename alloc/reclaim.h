@@ -289,8 +289,12 @@ struct lru_node {
 	pthread_mutex_t lock;
 	struct pagelist lists[NR_LRU_LISTS][MAX_NR_ZONES];      /* head: newest */
 	unsigned long nr[NR_LRU_LISTS][MAX_NR_ZONES];           /* pages (not blocks) on each */
-	/* zone_reclaim_stat ([0] anon, [1] file): get_scan_count's balance */
+	/* zone_reclaim_stat ([0] anon, [1] file): get_scan_count's balance (4.12) */
 	unsigned long recent_scanned[2], recent_rotated[2];
+	/* 5.8+: lruvec->anon_cost/file_cost ([0] anon, [1] file: lru_note_cost), and the
+	 * workingset activations at the last reclaim's end (snapshot_refaults) */
+	unsigned long cost[2];
+	long refaults[2];
 	_Atomic unsigned long inactive_age;     /* workingset: evictions and activations (4.12) */
 	unsigned flags;                 /* PGDAT_* */
 	_Atomic long stat[NR_VM_NODE_STAT_ITEMS];
@@ -308,6 +312,27 @@ static inline void mod_node_page_state(struct lru_node *lru, enum node_stat_item
 {
 	atomic_fetch_add_explicit(&lru->stat[i], d, memory_order_relaxed);
 }
+/*
+ * The LRU's aging for a policy's reclaim_lru row (pcp/policy.h): one table in lru.c, read
+ * by lru.c and vmscan.c, so that a kernel's aging is a row, not tests of its version.
+ */
+struct lru_aging {
+	bool anon_starts_active;        /* 4.12: lru_cache_add_active_or_unevictable */
+	bool anon_ratio_sqrt;           /* anon's inactive_ratio is int_sqrt(10 x GB) (4.12); else 1:1 */
+	bool cost_balance;              /* 5.8: get_scan_count from cost[], prepare_scan_count's
+					   deactivation, cache_trim_mode and file_is_tiny */
+	unsigned io_cost, rotation_cost;/* a page of I/O (pageout, refault) and a rotation: 5.8 1 and 0; 6.2 32 and 1 */
+	bool workingset_counts_anon;    /* 5.8: a refault fits within active file + anon (with swap) */
+};
+const struct lru_aging *lru_aging(const struct machine *m);
+/* lru_note_cost: charge a type (file or anon) for I/O and rotations; under lru->lock. */
+void lru_note_cost_locked(struct machine *m, struct lru_node *lru, bool file, unsigned long nr_io,
+			  unsigned long nr_rotated);
+/* lru_note_cost_refault: a refault of nr pages of that type (a workingset activation, a swap-in). */
+void lru_note_cost_refault(struct machine *m, int nid, bool file, unsigned long nr);
+/* snapshot_refaults: a reclaim cycle ended (do_try_to_free_pages, balance_pgdat). */
+void snapshot_refaults(struct machine *m, int nid);
+
 struct page_owner {
 	const struct page_owner_ops *ops;
 	void *ctx;

@@ -4,8 +4,11 @@
  * alloc/lru.c:
  *
  *   shrink_node            get_scan_count splits the scan between the four evictable
- *                          lists (swappiness, recent_scanned/recent_rotated, no anon
- *                          without swap); each list in turn SWAP_CLUSTER_MAX at a time
+ *                          lists (no anon without swap; swappiness and recent_scanned/
+ *                          recent_rotated in 4.12; 5.8's costs - refaults, pageout I/O,
+ *                          6.2's rotations - with prepare_scan_count's refault-driven
+ *                          deactivation, cache_trim_mode and file_is_tiny: lru_aging);
+ *                          each list in turn SWAP_CLUSTER_MAX at a time
  *   shrink_active_list     active -> inactive when inactive_list_is_low (inactive_ratio
  *                          = int_sqrt(10 x GB); 1:1 for anon from 5.9); referenced pages
  *                          lose their young bit and count as rotated, and are deactivated
@@ -41,10 +44,15 @@ struct scan_control {
 	gfp_t gfp_mask;
 	bool kswapd;
 	bool may_writepage, may_swap;   /* false for kswapd's boosted reclaim (5.0+) */
+	/* 5.8+ (prepare_scan_count): which active lists may be deactivated (1 << file),
+	 * plenty of inactive file that is not thrashing, and a file LRU too small to matter */
+	unsigned may_deactivate;
+	bool cache_trim_mode, file_is_tiny;
 };
 
 struct reclaim_stat_batch {             /* shrink_page_list's findings */
 	unsigned long nr_dirty, nr_unqueued_dirty, nr_congested, nr_writeback, nr_immediate;
+	unsigned long nr_pageout;       /* writes started (file pageout, swap out): the I/O cost */
 };
 
 static unsigned long int_sqrt(unsigned long x)
@@ -79,7 +87,7 @@ static bool inactive_list_is_low(struct machine *m, struct lru_node *lru, bool f
 	unsigned long inactive = lru_size(lru, file ? LRU_INACTIVE_FILE : LRU_INACTIVE_ANON, reclaim_idx);
 	unsigned long active = lru_size(lru, file ? LRU_ACTIVE_FILE : LRU_ACTIVE_ANON, reclaim_idx);
 	unsigned long gb = (inactive + active) >> (30 - PAGE_SHIFT), ratio = 1;
-	if (gb && (file || m->pcp_policy->reclaim_lru == RECLAIM_LRU_4_12))
+	if (gb && (file || lru_aging(m)->anon_ratio_sqrt))
 		ratio = int_sqrt(10 * gb);
 	return inactive * ratio < active;
 }
@@ -142,6 +150,7 @@ static void shrink_active_list(struct machine *m, struct lru_node *lru, unsigned
 			nr_rotated += 1UL << hold[i]->order;       /* referenced, but deactivated all the same */
 	pthread_mutex_lock(&lru->lock);
 	lru->recent_rotated[file] += nr_rotated;
+	lru_note_cost_locked(m, lru, file, 0, nr_rotated);     /* 6.2: rotations cost CPU */
 	for (unsigned long i = 0; i < n; i++) {
 		set_list_locked(m, lru, hold[i], l - 1);        /* ClearPageActive */
 		__lru_putback_locked(lru, page_zone(m, hold[i]), hold[i], false);
@@ -249,6 +258,7 @@ static enum page_fate shrink_page(struct machine *m, struct lru_node *lru, struc
 		mod_node_page_state(lru, NR_SWAPCACHE, 1);
 		mod_node_page_state(lru, NR_VMSCAN_WRITE, 1);
 		writeback_start_locked(m, lru, page);
+		st->nr_pageout++;
 		pthread_mutex_unlock(&lru->lock);
 		count_vm_event(PSWPOUT);
 		return KEEP;
@@ -268,6 +278,7 @@ static enum page_fate shrink_page(struct machine *m, struct lru_node *lru, struc
 		lru->state[i] |= LS_RECLAIM;
 		mod_node_page_state(lru, NR_VMSCAN_WRITE, 1);
 		writeback_start_locked(m, lru, page);           /* pageout */
+		st->nr_pageout++;
 		pthread_mutex_unlock(&lru->lock);
 		return KEEP;
 	}
@@ -299,8 +310,12 @@ static unsigned long shrink_inactive_list(struct machine *m, struct lru_node *lr
 	enum page_fate fate[SWAP_CLUSTER_MAX];
 	for (unsigned long k = 0; k < nr_taken; k++)
 		fate[k] = shrink_page(m, lru, batch[k], sc, &st);
+	for (unsigned long k = 0; k < nr_taken; k++)
+		if (fate[k] == FREE_IT)
+			nr_reclaimed += 1UL << batch[k]->order;
 	/* putback_inactive_pages: kept pages to the head of their list, activated ones to the active list */
 	pthread_mutex_lock(&lru->lock);
+	lru_note_cost_locked(m, lru, file, st.nr_pageout, nr_taken - (nr_reclaimed < nr_taken ? nr_reclaimed : nr_taken));
 	for (unsigned long k = 0; k < nr_taken; k++) {
 		struct page *page = batch[k];
 		if (fate[k] == FREE_IT)
@@ -318,10 +333,8 @@ static unsigned long shrink_inactive_list(struct machine *m, struct lru_node *lr
 		lru->flags |= PGDAT_DIRTY;
 	pthread_mutex_unlock(&lru->lock);
 	for (unsigned long k = 0; k < nr_taken; k++)
-		if (fate[k] == FREE_IT) {
-			nr_reclaimed += 1UL << batch[k]->order;
+		if (fate[k] == FREE_IT)
 			lru_free_isolated(m, batch[k]);
-		}
 	if (nr_activated)
 		count_vm_events(PGACTIVATE, (long)nr_activated);
 	count_vm_events(sc->kswapd ? PGSTEAL_KSWAPD : PGSTEAL_DIRECT, (long)nr_reclaimed);
@@ -339,47 +352,59 @@ static unsigned long shrink_inactive_list(struct machine *m, struct lru_node *lr
 
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
 
-/* get_scan_count (4.12): how many pages of each evictable list to scan at this priority. */
-static void get_scan_count(struct machine *m, struct lru_node *lru, struct scan_control *sc, unsigned long nr[NR_LRU_LISTS])
+/* The cache trap: free and file pages at or below the high watermarks (4.12's get_scan_count, 5.8's file_is_tiny). */
+static bool file_at_high_marks(pg_data_t *pgdat, struct lru_node *lru)
 {
-	pg_data_t *pgdat = lru->pgdat;
-	int swappiness = m->desc.swappiness;
-	enum scan_balance balance;
-	unsigned long fraction[2] = { 0, 0 }, denominator = 1;
+	unsigned long free = 0, high = 0;
+	unsigned long file = lru_size(lru, LRU_ACTIVE_FILE, MAX_NR_ZONES - 1) + lru_size(lru, LRU_INACTIVE_FILE, MAX_NR_ZONES - 1);
 
-	pthread_mutex_lock(&lru->lock);
-	if (!sc->may_swap || !swap_configured(m) || !nr_swap_pages(m)) {
-		balance = SCAN_FILE;
-		goto out;
-	}
-	if (!sc->priority && swappiness) {
-		balance = SCAN_EQUAL;   /* close to OOM: no balancing cleverness */
-		goto out;
-	}
-	/* the cache trap: too little file left to reach the high watermarks: anon */
-	unsigned long pgdatfree = 0, pgdatfile = lru_size(lru, LRU_ACTIVE_FILE, MAX_NR_ZONES - 1) +
-						 lru_size(lru, LRU_INACTIVE_FILE, MAX_NR_ZONES - 1), high = 0;
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &pgdat->node_zones[z];
 		if (!managed_zone(zone))
 			continue;
-		pgdatfree += (unsigned long)zone_page_state(zone, NR_FREE_PAGES);
+		free += (unsigned long)zone_page_state(zone, NR_FREE_PAGES);
 		high += high_wmark_pages(zone);
 	}
-	if (pgdatfile + pgdatfree <= high) {
-		balance = SCAN_ANON;
-		goto out;
-	}
+	return file + free <= high;
+}
+
+/*
+ * prepare_scan_count (5.8+), under lru->lock: deactivate a type's active list when its
+ * inactive list is low or refaults were seen since the last reclaim (a new workingset);
+ * trim the cache alone while plenty of inactive file is not thrashing; force anon when the
+ * file LRU is too small to matter and anon is not low.
+ */
+static void prepare_scan_count(struct machine *m, struct lru_node *lru, struct scan_control *sc)
+{
+	sc->may_deactivate = 0;
+	if (node_page_state(lru, WORKINGSET_ACTIVATE_ANON) != lru->refaults[0] ||
+	    inactive_list_is_low(m, lru, false, sc->reclaim_idx))
+		sc->may_deactivate |= 1u << 0;
+	if (node_page_state(lru, WORKINGSET_ACTIVATE_FILE) != lru->refaults[1] ||
+	    inactive_list_is_low(m, lru, true, sc->reclaim_idx))
+		sc->may_deactivate |= 1u << 1;
+	sc->cache_trim_mode = (lru_size(lru, LRU_INACTIVE_FILE, MAX_NR_ZONES - 1) >> sc->priority) &&
+			      !(sc->may_deactivate & (1u << 1));
+	sc->file_is_tiny = file_at_high_marks(lru->pgdat, lru) && !(sc->may_deactivate & (1u << 0)) &&
+			   (lru_size(lru, LRU_INACTIVE_ANON, MAX_NR_ZONES - 1) >> sc->priority);
+}
+
+/* 4.12: anon against file by swappiness and each type's recent rotated / scanned. Under lru->lock. */
+static enum scan_balance fraction_4_12(struct machine *m, struct lru_node *lru, struct scan_control *sc,
+				       unsigned long fraction[2], unsigned long *denominator)
+{
+	int swappiness = m->desc.swappiness;
+
+	if (!sc->priority && swappiness)
+		return SCAN_EQUAL;      /* close to OOM: no balancing cleverness */
+	if (file_at_high_marks(lru->pgdat, lru))
+		return SCAN_ANON;       /* the cache trap: too little file left to reach the high marks */
 	/* enough inactive page cache: leave anon alone */
-	if (!inactive_list_is_low(m, lru, true, sc->reclaim_idx) &&
-	    lru_size(lru, LRU_INACTIVE_FILE, sc->reclaim_idx) >> sc->priority) {
-		balance = SCAN_FILE;
-		goto out;
-	}
-	balance = SCAN_FRACT;
+	if (!inactive_list_is_low(m, lru, true, sc->reclaim_idx) && lru_size(lru, LRU_INACTIVE_FILE, sc->reclaim_idx) >> sc->priority)
+		return SCAN_FILE;
 	unsigned long anon_prio = (unsigned long)swappiness, file_prio = 200 - anon_prio;
 	unsigned long anon = lru_size(lru, LRU_ACTIVE_ANON, MAX_NR_ZONES - 1) + lru_size(lru, LRU_INACTIVE_ANON, MAX_NR_ZONES - 1);
-	unsigned long file = pgdatfile;
+	unsigned long file = lru_size(lru, LRU_ACTIVE_FILE, MAX_NR_ZONES - 1) + lru_size(lru, LRU_INACTIVE_FILE, MAX_NR_ZONES - 1);
 	if (lru->recent_scanned[0] > anon / 4) {
 		lru->recent_scanned[0] /= 2;
 		lru->recent_rotated[0] /= 2;
@@ -388,12 +413,51 @@ static void get_scan_count(struct machine *m, struct lru_node *lru, struct scan_
 		lru->recent_scanned[1] /= 2;
 		lru->recent_rotated[1] /= 2;
 	}
-	unsigned long ap = anon_prio * (lru->recent_scanned[0] + 1) / (lru->recent_rotated[0] + 1);
-	unsigned long fp = file_prio * (lru->recent_scanned[1] + 1) / (lru->recent_rotated[1] + 1);
-	fraction[0] = ap;
-	fraction[1] = fp;
-	denominator = ap + fp + 1;
-out:
+	fraction[0] = anon_prio * (lru->recent_scanned[0] + 1) / (lru->recent_rotated[0] + 1);
+	fraction[1] = file_prio * (lru->recent_scanned[1] + 1) / (lru->recent_rotated[1] + 1);
+	*denominator = fraction[0] + fraction[1] + 1;
+	return SCAN_FRACT;
+}
+
+/*
+ * 5.8+: the pressure on each type is inversely proportional to its cost (refaults and
+ * pageout I/O; rotations from 6.2), each type's cost counted against the total so that no
+ * list gets less than a third of the pressure before swappiness. Under lru->lock.
+ */
+static enum scan_balance fraction_cost(struct machine *m, struct lru_node *lru, struct scan_control *sc,
+				       unsigned long fraction[2], unsigned long *denominator)
+{
+	unsigned long swappiness = (unsigned long)m->desc.swappiness;
+
+	if (!sc->priority && swappiness)
+		return SCAN_EQUAL;
+	if (sc->file_is_tiny)
+		return SCAN_ANON;
+	if (sc->cache_trim_mode)
+		return SCAN_FILE;
+	unsigned long total = lru->cost[0] + lru->cost[1];
+	unsigned long anon_cost = total + lru->cost[0], file_cost = total + lru->cost[1];
+	total = anon_cost + file_cost;
+	fraction[0] = swappiness * (total + 1) / (anon_cost + 1);
+	fraction[1] = (200 - swappiness) * (total + 1) / (file_cost + 1);
+	*denominator = fraction[0] + fraction[1];
+	return SCAN_FRACT;
+}
+
+/* get_scan_count: how many pages of each evictable list to scan at this priority. */
+static void get_scan_count(struct machine *m, struct lru_node *lru, struct scan_control *sc, unsigned long nr[NR_LRU_LISTS])
+{
+	const struct lru_aging *aging = lru_aging(m);
+	enum scan_balance balance;
+	unsigned long fraction[2] = { 0, 0 }, denominator = 1;
+
+	pthread_mutex_lock(&lru->lock);
+	if (aging->cost_balance)
+		prepare_scan_count(m, lru, sc);
+	if (!sc->may_swap || !swap_configured(m) || !nr_swap_pages(m))
+		balance = SCAN_FILE;    /* no swap: anon is not scanned */
+	else
+		balance = (aging->cost_balance ? fraction_cost : fraction_4_12)(m, lru, sc, fraction, &denominator);
 	for (int l = 0; l < LRU_UNEVICTABLE; l++) {
 		bool file_list = is_file_lru((enum lru_list)l);
 		unsigned long size = lru_size(lru, (enum lru_list)l, sc->reclaim_idx);
@@ -404,7 +468,7 @@ out:
 		case SCAN_EQUAL:
 			break;
 		case SCAN_FRACT:
-			scan = (unsigned long)((__uint128_t)scan * fraction[file_list] / denominator);
+			scan = denominator ? (unsigned long)((__uint128_t)scan * fraction[file_list] / denominator) : 0;
 			break;
 		case SCAN_FILE:
 		case SCAN_ANON:
@@ -453,9 +517,15 @@ unsigned long shrink_node_boost(pg_data_t *pgdat, int classzone_idx, unsigned lo
 			unsigned long n = nr[l] < SWAP_CLUSTER_MAX ? nr[l] : SWAP_CLUSTER_MAX;
 			nr[l] -= n;
 			if (is_active_lru((enum lru_list)l)) {
-				pthread_mutex_lock(&lru->lock);
-				bool low = inactive_list_is_low(m, lru, is_file_lru((enum lru_list)l), sc.reclaim_idx);
-				pthread_mutex_unlock(&lru->lock);
+				/* 5.8+: as prepare_scan_count decided; 4.12: while the inactive list is low */
+				bool low;
+				if (lru_aging(m)->cost_balance) {
+					low = sc.may_deactivate & (1u << is_file_lru((enum lru_list)l));
+				} else {
+					pthread_mutex_lock(&lru->lock);
+					low = inactive_list_is_low(m, lru, is_file_lru((enum lru_list)l), sc.reclaim_idx);
+					pthread_mutex_unlock(&lru->lock);
+				}
 				if (low)
 					shrink_active_list(m, lru, n, &sc, (enum lru_list)l);
 			} else {
@@ -544,8 +614,10 @@ static unsigned long shrink_node_for(pg_data_t *pgdat, int classzone_idx, unsign
 unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned int order, const struct alloc_context *ac)
 {
 	unsigned long nr_reclaimed = 0;
+	nodemask_t reclaimed;
 
 	(void)gfp_mask;
+	nodes_clear(&reclaimed);
 	count_vm_event(ALLOCSTALL_DMA + ac->high_zoneidx);
 	for (int priority = DEF_PRIORITY; priority >= 0 && nr_reclaimed < SWAP_CLUSTER_MAX; priority--) {
 		nodemask_t done;
@@ -562,15 +634,22 @@ unsigned long try_to_free_pages(gfp_t gfp_mask, unsigned int order, const struct
 			if (node_isset(z->zone->node, &done))
 				continue;
 			node_set(z->zone->node, &done);
+			node_set(z->zone->node, &reclaimed);
 			any = true;
 			nr_reclaimed += shrink_node_for(z->zone->zone_pgdat, (int)ac->high_zoneidx, SWAP_CLUSTER_MAX - nr_reclaimed,
 							priority, order);
 			if (nr_reclaimed >= SWAP_CLUSTER_MAX)
 				break;
 		}
-		if (!any && all_ready)
-			return nr_reclaimed ? nr_reclaimed : 1;        /* sc->compaction_ready: progress */
+		if (!any && all_ready) {
+			nr_reclaimed = nr_reclaimed ? nr_reclaimed : 1;       /* sc->compaction_ready: progress */
+			break;
+		}
 	}
+	/* do_try_to_free_pages' end: the refaults seen so far are the old workingset's */
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if (node_isset(nid, &reclaimed))
+			snapshot_refaults(current_machine(), nid);
 	return nr_reclaimed;
 }
 

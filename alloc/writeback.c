@@ -465,6 +465,9 @@ struct page *swapin(struct machine *m, unsigned long slot, gfp_t gfp)
 	count_vm_event(PSWPIN);
 	count_vm_event(PGMAJFAULT);
 	mod_node_page_state(page_zone(m, page)->zone_pgdat->lru, WORKINGSET_REFAULT_ANON, 1);
+	/* an I/O cost of the anon type (5.8 counts every swap-in; 5.9's anon shadow entries,
+	 * which would count only workingset refaults, are not modelled) */
+	lru_note_cost_refault(m, page_zone(m, page)->node, false, 1);
 	swap_free(m, slot);
 	return page;
 }

@@ -71,7 +71,13 @@ enum reclaim_lru {
 				   lists' inactive_ratio is int_sqrt(10 x GB) */
 	RECLAIM_LRU_5_9,        /* 5.9: anon starts inactive ("mm/swap: implement workingset
 				   detection for anonymous LRU") and its lists are 1:1 ("mm: vmscan:
-				   make active/inactive ratio as 1:1 for anon lru") */
+				   make active/inactive ratio as 1:1 for anon lru"); get_scan_count
+				   balances by 5.8's cost model ("mm: balance LRU lists based on
+				   relative thrashing": refaults and pageout I/O, no rotations),
+				   deactivation follows refaults (prepare_scan_count) */
+	RECLAIM_LRU_6_2,        /* 6.2: as 5.9, and rotations a secondary cost ("mm: vmscan: make
+				   rotations a secondary factor in balancing anon vs file": an I/O
+				   costs SWAP_CLUSTER_MAX, a rotation 1) */
 };
 
 struct pcp_policy {

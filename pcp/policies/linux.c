@@ -313,11 +313,13 @@ int decay_pcp_high(const struct pcp_policy *pol, struct per_cpu_pages *pcp)
 	.vmstat_tick = decay_pcp_high, .hit_book = PCP_BOOK_FREE_COUNT,                    \
 	.free_defer_flags = ZONE_RECLAIM_ACTIVE | ZONE_BELOW_HIGH, .below_high = true,     \
 	.high_tuned = true, .pcp_batch_scale_max = 5
-/* Reclaim: 4.12's LRU aging and swappiness 0..100; 5.9's (and 5.8's swappiness up to 200,
- * "mm: allow swappiness that prefers reclaiming anon over the file workingset"), with
- * 5.0's watermark boosting. */
+/* Reclaim: 4.12's LRU aging and swappiness 0..100; 5.9's (anon starts inactive, 5.8's
+ * cost-based balance, and 5.8's swappiness up to 200, "mm: allow swappiness that prefers
+ * reclaiming anon over the file workingset"), with 5.0's watermark boosting; 6.2's adds
+ * rotations to the cost. */
 #define RECLAIM_4_12 .reclaim_lru = RECLAIM_LRU_4_12, .swappiness_max = 100
 #define RECLAIM_5_9 .reclaim_lru = RECLAIM_LRU_5_9, .swappiness_max = 200, .watermark_boost = true
+#define RECLAIM_6_2 .reclaim_lru = RECLAIM_LRU_6_2, .swappiness_max = 200, .watermark_boost = true
 /* 5.13+: lists for orders 0..3 and pageblock_order. */
 #define LISTS_HIGH_ORDER(thp) .high_order = true, .thp_lists = (thp)
 
@@ -397,19 +399,22 @@ const struct pcp_policy pcp_policy_linux_5_14 = {
 	.native_scheme = PCP_SCHEME_TRYLOCK, .proc_format = PROC_FORMAT_4_12,               \
 	.batchsize = zone_batchsize_1m, SIZING_FROM_WMARK, LISTS_HIGH_ORDER(PCP_THP_ONE),  \
 	.free_high = free_high_after_free, .drain_order = PCP_DRAIN_LIST_FIRST,             \
-	.drain_mt = PCP_DRAIN_MT_RECORDED, .fallback = FALLBACK_4_13, RECLAIM_5_9
+	.drain_mt = PCP_DRAIN_MT_RECORDED, .fallback = FALLBACK_4_13
 const struct pcp_policy pcp_policy_linux_6_0 = {
 	.name = "linux-6.0",
 	.summary = "pcp spinlock with trylock, one THP list, list-first drain, free_high",
 	LINUX_6_0_ROW,
 	.check_new_pages = true,
+	RECLAIM_5_9,
 };
 
-/* Linux 6.6: the last kernel before auto-tuning; its pcp decisions are 6.0's, without 6.2's page checks. */
+/* Linux 6.6: the last kernel before auto-tuning; its pcp decisions are 6.0's, without 6.2's
+ * page checks; 6.2's rotation cost in the LRU balance. */
 const struct pcp_policy pcp_policy_linux_6_6 = {
 	.name = "linux-6.6",
 	.summary = "6.0's pcp: the last before auto-tuning",
 	LINUX_6_0_ROW,
+	RECLAIM_6_2,
 };
 
 /*
@@ -426,7 +431,7 @@ const struct pcp_policy pcp_policy_linux_6_6 = {
 	.native_scheme = PCP_SCHEME_TRYLOCK, .proc_format = PROC_FORMAT_6_18,               \
 	.batchsize = zone_batchsize_1m, SIZING_AUTOTUNED, LISTS_HIGH_ORDER(thp),           \
 	.free_high = (free_high_fn), .drain_order = PCP_DRAIN_LIST_FIRST, .drain_mt = (mt), \
-	.fallback = (fb), RECLAIM_5_9
+	.fallback = (fb), RECLAIM_6_2
 const struct pcp_policy pcp_policy_linux_6_7 = {
 	.name = "linux-6.7",
 	.summary = "auto-tuned high, alloc/free batch scaling, free_high at batch",
