@@ -332,6 +332,16 @@ static void nofail_gets_victims_memory(void)
 	task_free(b);
 }
 
+/* A file read twice (its pages active) and a task's pages touched once, n of each. */
+static void read_twice_touch_once(struct mm_file *f, struct mm_task *t, unsigned long n)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned long i = 0; i < n; i++)
+			file_read(f, i);
+	for (unsigned long i = 0; i < n; i++)
+		task_touch(t, i);
+}
+
 /*
  * swappiness balances anon against file (get_scan_count): the same machine with 512 file
  * pages all active (read twice: the inactive file list is low, so no SCAN_FILE shortcut)
@@ -351,11 +361,7 @@ static unsigned long swapped_at(int swappiness)
 	cpu_bind(m, 0);
 	struct mm_file *f = file_create(m, 512);
 	struct mm_task *t = task_create(m, 512);
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned long i = 0; i < 512; i++)
-			file_read(f, i);
-	for (unsigned long i = 0; i < 512; i++)
-		task_touch(t, i);
+	read_twice_touch_once(f, t, 512);
 	for (int k = 0; k < 8; k++)
 		reclaim(m, true);
 	unsigned long out = ev(m, PSWPOUT);
@@ -400,11 +406,7 @@ static void scan_split(enum pcp_policy_id policy, unsigned long anon_cost, unsig
 	struct mm_file *f = file_create(m, 512);
 	struct mm_task *t = task_create(m, 512);
 
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned long i = 0; i < 512; i++)
-			file_read(f, i);
-	for (unsigned long i = 0; i < 512; i++)
-		task_touch(t, i);
+	read_twice_touch_once(f, t, 512);
 	pthread_mutex_lock(&lru->lock);
 	lru->cost[0] = anon_cost;
 	lru->cost[1] = file_cost;
