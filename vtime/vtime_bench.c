@@ -13,6 +13,9 @@
  *   zone_lock_acquisitions_per_1k_allocs, refill_pages_per_1k_allocs, drain_pages_per_1k_frees
  *   pcp_hit_rate, stranded_pages, slowpath_p50_ns / _p99_ns / _p999_ns
  *   ops_per_host_second      the simulator's own speed
+ * The pressure workloads (pressure-file-stream, ...: one op an access, --blocks accesses per
+ * CPU) add the reclaim figures as NAME_per_1k_allocs (allocstall, workingset_refault and
+ * bench/pressure_workload.h's list) and slowpath_entries_per_1k_allocs.
  *
  * Options (besides --policy/--scheme LIST, machine options and --benchmark_*):
  *   --costs FILE (required; scripts/bench passes costs/host)   --workloads LIST (bulk,page-fault)
@@ -79,6 +82,17 @@ static void bm_vtime(gb_state *s, void *argp)
 		gb_counter(s, "slowpath_p50_ns", r.slowpath_p50_ns, GB_COUNTER_DEFAULT);
 		gb_counter(s, "slowpath_p99_ns", r.slowpath_p99_ns, GB_COUNTER_DEFAULT);
 		gb_counter(s, "slowpath_p999_ns", r.slowpath_p999_ns, GB_COUNTER_DEFAULT);
+	}
+	if (vsim_workload_is_pressure(row->workload)) {
+		const struct vsim_reclaim *rc = &r.reclaim;
+		char key[96];
+		gb_counter(s, "slowpath_entries_per_1k_allocs", rc->slowpath_entries_per_1k_allocs, GB_COUNTER_DEFAULT);
+		gb_counter(s, "allocstall_per_1k_allocs", rc->allocstall_per_1k_allocs, GB_COUNTER_DEFAULT);
+		gb_counter(s, "workingset_refault_per_1k_allocs", rc->workingset_refault_per_1k_allocs, GB_COUNTER_DEFAULT);
+		for (size_t i = 0; i < NR_PRESSURE_PER1K; i++) {
+			snprintf(key, sizeof(key), "%s_per_1k_allocs", pressure_per1k[i].name);
+			gb_counter(s, key, rc->per1k[i], GB_COUNTER_DEFAULT);
+		}
 	}
 	gb_counter(s, "ops_per_host_second", r.ops_per_host_second, GB_COUNTER_DEFAULT);
 	gb_set_items_processed(s, (int64_t)r.ops);
@@ -171,7 +185,11 @@ int main(int argc, char **argv)
 	for (char *save = NULL, *w = strtok_r(wl, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		int id = vsim_workload_by_name(w);
 		if (id < 0 || id == VSIM_TEMPLATE) {
-			fprintf(stderr, "vtime_bench: --workloads: '%s' is not one of repeat, bulk, rand, page-fault, remote\n", w);
+			fprintf(stderr, "vtime_bench: --workloads: '%s' is not one of", w);
+			for (int k = 0; k < NR_VSIM_WORKLOADS; k++)
+				if (k != VSIM_TEMPLATE)
+					fprintf(stderr, "%s %s", k ? "," : "", vsim_workload_name[k]);
+			fprintf(stderr, " (the template needs scripts/simulate --template)\n");
 			return 2;
 		}
 		for (int pol = 0; pol < NR_PCP_POLICIES; pol++)
