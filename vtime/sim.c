@@ -336,6 +336,8 @@ static void finish(struct vsim *s, const struct vcpu_counters *before, const str
 	r->drain_pages_per_1k_frees = vcpu_drain_pages_per_1k_frees(&d, r->frees);
 	r->pcp_hit_rate = vcpu_pcp_hit_rate(&d);
 	r->stranded_pages = after->pcp_pages;
+	r->mem_bytes = s->m->max_pfn << PAGE_SHIFT;
+	r->min_free_kbytes = s->m->min_free_kbytes;
 	if (s->nr_lat)
 		qsort(s->lat, s->nr_lat, sizeof(*s->lat), cmp_u64);
 	r->slowpath_allocs = s->nr_lat;
@@ -548,7 +550,7 @@ void vsim_result_json(const struct vsim_params *p, const struct vsim_result *r, 
 {
 	snprintf(buf, len,
 		 "{\"policy\": \"%s\", \"scheme\": \"%s\", \"workload\": \"%s\", \"order\": %u, \"cpus\": %d, "
-		 "\"topology\": \"%s\", \"ns_per_op\": %.3f, \"alloc_ns\": %.3f, \"free_ns\": %.3f, "
+		 "\"topology\": \"%s\", \"mem_bytes\": %lu, \"min_free_kbytes\": %d, \"ns_per_op\": %.3f, \"alloc_ns\": %.3f, \"free_ns\": %.3f, "
 		 "\"zone_lock_share\": %.6f, \"zone_lock_acquisitions_per_1k_allocs\": %.3f, "
 		 "\"refill_pages_per_1k_allocs\": %.3f, \"drain_pages_per_1k_frees\": %.3f, \"pcp_hit_rate\": %.6f, "
 		 "\"stranded_pages\": %lu, \"slowpath_allocs\": %lu, \"slowpath_p50_ns\": %.3f, \"slowpath_p99_ns\": %.3f, "
@@ -557,7 +559,8 @@ void vsim_result_json(const struct vsim_params *p, const struct vsim_result *r, 
 		 "\"pcp_trylock_fails\": %llu, \"kswapd_runs\": %lu, \"makespan_ns\": %.3f, \"host_seconds\": %.6f, "
 		 "\"ops_per_host_second\": %.0f, \"digest\": \"%016llx\", \"reclaim\": ",
 		 pcp_policy(p->policy)->name, p->scheme == PCP_SCHEME_OWNER ? "owner" : "trylock",
-		 vsim_workload_name[p->workload], p->order, r->cpus, r->topology, r->ns_per_op, r->alloc_ns, r->free_ns,
+		 vsim_workload_name[p->workload], p->order, r->cpus, r->topology, r->mem_bytes, r->min_free_kbytes,
+		 r->ns_per_op, r->alloc_ns, r->free_ns,
 		 r->zone_lock_share, r->zone_lock_acquisitions_per_1k_allocs, r->refill_pages_per_1k_allocs,
 		 r->drain_pages_per_1k_frees, r->pcp_hit_rate, r->stranded_pages, r->slowpath_allocs, r->slowpath_p50_ns,
 		 r->slowpath_p99_ns, r->slowpath_p999_ns, r->slowpath_max_ns, r->ops, r->allocs, r->frees,

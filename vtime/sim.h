@@ -105,6 +105,8 @@ struct vsim_result {
 	uint64_t steps[VT_NR_STEPS];    /* over CPUs and kswapds */
 	uint64_t lock_acquisitions, lock_contended, pcp_trylock_fails;
 	unsigned long kswapd_runs;
+	unsigned long mem_bytes;        /* the machine's memory (max_pfn pages) */
+	int min_free_kbytes;            /* vm.min_free_kbytes in force: given, or from memory */
 	double ns_per_op;               /* busy / ops */
 	double alloc_ns, free_ns;       /* per alloc, per free */
 	double zone_lock_share;         /* wait / busy */

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """pressure_vtime_table.py FILE.json... - Markdown tables of the simulator's pressure rows
-(scripts/simulate --json, one array per file): one table per workload, a row per CPU count,
-each policy's figures side by side. Python 3 standard library only."""
+(scripts/simulate --json, one array per file; a row's "config" names its configuration):
+one table per workload, a row per CPU count, each policy's and configuration's figures side
+by side. Python 3 standard library only."""
 import json
 import sys
 
 FIGURES = [
+    ("min_free_kbytes", lambda r: r["min_free_kbytes"], "{:d}"),
     ("ns/access", lambda r: r["ns_per_op"], "{:.0f}"),
     ("zone_lock_share", lambda r: r["zone_lock_share"], "{:.3f}"),
     ("slow-path /1k", lambda r: r["reclaim"]["slowpath_entries_per_1k_allocs"], "{:.1f}"),
@@ -32,12 +34,14 @@ def main():
     for w in workloads:
         mine = [r for r in rows if r["workload"] == w]
         configs = []
+        def key(r):
+            cfg = r.get("config", "default")
+            return f'{r["policy"]} {r["scheme"]}' + ("" if cfg == "default" else f", {cfg}")
         for r in mine:
-            c = f'{r["policy"]} {r["scheme"]}'
-            if c not in configs:
-                configs.append(c)
+            if key(r) not in configs:
+                configs.append(key(r))
         cpus = sorted({r["cpus"] for r in mine})
-        by = {(f'{r["policy"]} {r["scheme"]}', r["cpus"]): r for r in mine}
+        by = {(key(r), r["cpus"]): r for r in mine}
         print(f"### {w}\n")
         for name, get, f in FIGURES:
             print(f"{name} | " + " | ".join(f"{c}" for c in configs))
